@@ -1,0 +1,142 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+)
+
+// migrations is the schema, in order. A migration is never edited once it
+// has shipped: a change is a new entry at the end. Each runs in its own
+// transaction together with its row in schema_migrations.
+var migrations = []string{
+	// 1: the warehouse.
+	`
+CREATE TABLE areas (
+	code     VARCHAR PRIMARY KEY,
+	name     VARCHAR NOT NULL,
+	name_en  VARCHAR NOT NULL,
+	position INTEGER NOT NULL
+);
+CREATE TABLE indicators (
+	code        VARCHAR PRIMARY KEY,
+	area        VARCHAR NOT NULL,
+	name        VARCHAR NOT NULL,
+	name_en     VARCHAR NOT NULL,
+	unit        VARCHAR NOT NULL,
+	kind        VARCHAR NOT NULL CHECK (kind IN ('count', 'rate', 'amount')),
+	polarity    VARCHAR NOT NULL CHECK (polarity IN ('higher', 'lower', 'neutral')),
+	aggregate   VARCHAR NOT NULL CHECK (aggregate IN ('sum', 'ratio')),
+	numerator   VARCHAR,
+	denominator VARCHAR,
+	position    INTEGER NOT NULL
+);
+CREATE TABLE orgs (
+	code        VARCHAR PRIMARY KEY,
+	name        VARCHAR NOT NULL,
+	full_name   VARCHAR NOT NULL,
+	kind        VARCHAR NOT NULL CHECK (kind IN ('province', 'city', 'district', 'bureau')),
+	parent_code VARCHAR,
+	bureau_type VARCHAR
+);
+CREATE TABLE sources (
+	id           VARCHAR PRIMARY KEY, -- hex sha256 of content
+	file_name    VARCHAR NOT NULL,
+	title        VARCHAR,
+	publisher    VARCHAR,
+	publish_date DATE,
+	url          VARCHAR,
+	media_type   VARCHAR,
+	size         BIGINT NOT NULL,
+	content      BLOB,
+	added_at     TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE batches (
+	id         VARCHAR PRIMARY KEY,
+	created_by VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	method     VARCHAR NOT NULL CHECK (method IN ('upload', 'extracted', 'manual', 'sample')),
+	status     VARCHAR NOT NULL CHECK (status IN ('loaded', 'rolled_back')),
+	note       VARCHAR,
+	total      INTEGER NOT NULL,
+	new        INTEGER NOT NULL,
+	updated    INTEGER NOT NULL,
+	unchanged  INTEGER NOT NULL
+);
+-- One figure per (org, year, indicator, source): a source states a figure
+-- once; several sources may state the same one (see current_observations).
+CREATE TABLE observations (
+	org_code       VARCHAR NOT NULL,
+	year           INTEGER NOT NULL CHECK (year BETWEEN 1949 AND 2100),
+	indicator_code VARCHAR NOT NULL,
+	source_id      VARCHAR NOT NULL,
+	value          DOUBLE NOT NULL,
+	unit           VARCHAR NOT NULL,
+	qualifier      VARCHAR NOT NULL DEFAULT '',
+	status         VARCHAR NOT NULL CHECK (status IN ('confirmed', 'pending', 'rejected')),
+	method         VARCHAR NOT NULL CHECK (method IN ('upload', 'extracted', 'manual', 'sample')),
+	batch_id       VARCHAR NOT NULL,
+	quote          VARCHAR NOT NULL DEFAULT '',
+	location       VARCHAR NOT NULL DEFAULT '',
+	note           VARCHAR NOT NULL DEFAULT '',
+	updated_at     TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (org_code, year, indicator_code, source_id)
+);
+-- The figure that counts for (org, year, indicator) when several sources
+-- give one: only confirmed figures; then by method, an analyst's manual
+-- entry before a bureau's own upload before a figure extracted from report
+-- text before generated sample data; then the most recently loaded; then the
+-- source id, so that the choice is always the same.
+CREATE VIEW current_observations AS
+SELECT *
+FROM observations
+WHERE status = 'confirmed'
+QUALIFY row_number() OVER (
+	PARTITION BY org_code, year, indicator_code
+	ORDER BY CASE method WHEN 'manual' THEN 1 WHEN 'upload' THEN 2 WHEN 'extracted' THEN 3 ELSE 4 END,
+	         updated_at DESC, source_id
+) = 1;
+`,
+}
+
+// migrate applies the migrations not yet recorded in schema_migrations.
+func (w *Warehouse) migrate(ctx context.Context) error {
+	if _, err := w.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var applied int
+	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&applied); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	for i := applied; i < len(migrations); i++ {
+		version := i + 1
+		tx, err := w.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("record migration %d: %w", version, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// SchemaVersion is the number of migrations applied to the file.
+func (w *Warehouse) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}
