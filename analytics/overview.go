@@ -140,3 +140,12 @@ func (w *Warehouse) Series(ctx context.Context, indicator string, orgs ...string
 	}
 	return out, rows.Err()
 }
+
+// IsEmpty is true for a warehouse that has never loaded a batch.
+func (w *Warehouse) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	if err := w.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM batches) + (SELECT count(*) FROM observations)`).Scan(&n); err != nil {
+		return false, fmt.Errorf("check for data: %w", err)
+	}
+	return n == 0, nil
+}

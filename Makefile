@@ -1,0 +1,37 @@
+# fazhi — 法治指标看板. `make run` on a fresh machine builds and serves the
+# sample; `make test` is what CI runs. See README.md.
+
+GO        ?= go
+ECHARTS   := dashboards/static/vendor/echarts.min.js
+ADDR      ?= 127.0.0.1:8080
+DB        ?= data/fazhi.duckdb
+export CGO_ENABLED := 1
+
+.PHONY: build run test vet bench assets clean
+
+build: $(ECHARTS)
+	$(GO) build -o bin/fazhi ./cmd/fazhi
+
+run: build
+	./bin/fazhi serve --addr $(ADDR) --db $(DB)
+
+# echarts comes from the npm package pinned in package.json/package-lock.json
+# and is embedded in the binary: pages never load anything from another host.
+assets: $(ECHARTS)
+
+$(ECHARTS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(dir $@)
+	cp node_modules/echarts/dist/echarts.min.js $@
+
+vet: $(ECHARTS)
+	$(GO) vet ./...
+
+test: vet
+	$(GO) test ./...
+
+bench: $(ECHARTS)
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin node_modules dashboards/static/vendor
