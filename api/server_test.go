@@ -68,9 +68,15 @@ func TestOverviewShowsSampleBureausAndYears(t *testing.T) {
 		t.Error("no request id in the response")
 	}
 	for _, want := range []string{`lang="zh-CN"`, "示例数据", "政府职能与政务服务", "组织保障", "张家港市教育局",
-		"2016–2024 年（9 个年度）", `data-chart="trend"`, `data-chart="ranking"`, "/static/vendor/echarts.min.js"} {
+		"2016–2024 年（9 个年度）", `data-chart="chart-trend"`, `data-chart="chart-ranking"`, "/static/vendor/echarts.min.js"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("overview lacks %q", want)
+		}
+	}
+	// Each chart's div id is unique on the page, or echarts draws into the wrong element.
+	for _, id := range regexp.MustCompile(`data-chart="([^"]+)"`).FindAllStringSubmatch(body, -1) {
+		if n := strings.Count(body, `id="`+id[1]+`"`); n != 1 {
+			t.Errorf("chart %s: %d elements with its id", id[1], n)
 		}
 	}
 	var bureaus int
@@ -83,7 +89,7 @@ func TestOverviewShowsSampleBureausAndYears(t *testing.T) {
 		t.Errorf("page loads from another host: %q", body[loc[0]:min(len(body), loc[1]+60)])
 	}
 	// The chart option is valid JSON with one series per bureau and every year.
-	m := regexp.MustCompile(`(?s)<script type="application/json" data-chart="trend">(.*?)</script>`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`(?s)<script type="application/json" data-chart="chart-trend">(.*?)</script>`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatal("no trend chart option")
 	}

@@ -168,7 +168,7 @@ func (p *OverviewPage) buildCharts(ctx context.Context, w *analytics.Warehouse) 
 		}
 		line.AddSeries(names[code], data, charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false)}))
 	}
-	p.Trend, err = newChart("trend", ind.Name+"：各单位历年变化", line, ind.Unit,
+	p.Trend, err = newChart("chart-trend", ind.Name+"：各单位历年变化", line, ind.Unit,
 		&ClickLink{Base: figures, By: "series", Param: "org", OtherParam: "year", Codes: codes})
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (p *OverviewPage) buildCharts(ctx context.Context, w *analytics.Warehouse) 
 	bc.SetXAxis(cats).AddSeries(fmt.Sprintf("%d 年", p.Year), data,
 		charts.WithBarChartOpts(opts.BarChart{ShowBackground: opts.Bool(false)}))
 	bc.XYReversal()
-	p.Ranking, err = newChart("ranking", fmt.Sprintf("%d 年各单位排名", p.Year), bc, ind.Unit,
+	p.Ranking, err = newChart("chart-ranking", fmt.Sprintf("%d 年各单位排名", p.Year), bc, ind.Unit,
 		&ClickLink{Base: figures + "&year=" + strconv.Itoa(p.Year), By: "category", Param: "org", Codes: codes})
 	return err
 }
