@@ -33,7 +33,8 @@ var stageColumns = []string{"seq", "org_code", "year", "indicator_code", "source
 
 // LoadBatch stores a batch atomically: observations are bulk-appended to a
 // temporary staging table, checked there, then merged into observations in
-// one transaction together with the batch, its sources and orgs. A batch
+// one transaction together with the batch, its sources and orgs: changed
+// figures are updated in place, new ones inserted. A batch
 // that would change nothing is not recorded: the returned Batch has no ID
 // and counts every observation as unchanged.
 func (w *Warehouse) LoadBatch(ctx context.Context, l Load) (fazhi.Batch, error) {
@@ -49,6 +50,10 @@ func (w *Warehouse) LoadBatch(ctx context.Context, l Load) (fazhi.Batch, error) 
 	}
 	b.Status = fazhi.BatchLoaded
 	b.Total = len(l.Observations)
+	// Batches are serialised: the merge below relies on being the only
+	// writer of observations to keep (org, year, indicator, source) unique.
+	w.loadMu.Lock()
+	defer w.loadMu.Unlock()
 	if err := w.checkLoad(l); err != nil {
 		return b, fmt.Errorf("load batch %s: %w", b.ID, err)
 	}
@@ -176,17 +181,18 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load) error {
 	if b.New+b.Updated == 0 {
 		return nil
 	}
+	if _, err := tx.ExecContext(ctx, `UPDATE observations o SET value = s.value, unit = s.unit, qualifier = s.qualifier,
+			status = s.status, method = s.method, batch_id = ?, quote = s.quote, location = s.location, note = s.note, updated_at = ?
+		FROM temp.stage_observations s
+		WHERE o.org_code = s.org_code AND o.year = s.year AND o.indicator_code = s.indicator_code AND o.source_id = s.source_id
+		AND NOT `+sameFigure, b.ID, b.CreatedAt); err != nil {
+		return fmt.Errorf("update observations: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO observations
 		(org_code, year, indicator_code, source_id, value, unit, qualifier, status, method, batch_id, quote, location, note, updated_at)
 		SELECT s.org_code, s.year, s.indicator_code, s.source_id, s.value, s.unit, s.qualifier, s.status, s.method, ?,
 			s.quote, s.location, s.note, ?
-		FROM temp.stage_observations s LEFT JOIN observations o USING (org_code, year, indicator_code, source_id)
-		WHERE o.org_code IS NULL OR NOT `+sameFigure+`
-		ON CONFLICT (org_code, year, indicator_code, source_id) DO UPDATE SET
-			value = excluded.value, unit = excluded.unit, qualifier = excluded.qualifier,
-			status = excluded.status, method = excluded.method, batch_id = excluded.batch_id,
-			quote = excluded.quote, location = excluded.location, note = excluded.note,
-			updated_at = excluded.updated_at`, b.ID, b.CreatedAt); err != nil {
+		FROM temp.stage_observations s ANTI JOIN observations o USING (org_code, year, indicator_code, source_id)`, b.ID, b.CreatedAt); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches

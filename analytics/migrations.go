@@ -64,6 +64,9 @@ CREATE TABLE batches (
 );
 -- One figure per (org, year, indicator, source): a source states a figure
 -- once; several sources may state the same one (see current_observations).
+-- The key is kept by LoadBatch, the only writer, which refuses duplicates
+-- in a batch and merges one batch at a time; a PRIMARY KEY index would
+-- double the time of a bulk load.
 CREATE TABLE observations (
 	org_code       VARCHAR NOT NULL,
 	year           INTEGER NOT NULL CHECK (year BETWEEN 1949 AND 2100),
@@ -78,8 +81,7 @@ CREATE TABLE observations (
 	quote          VARCHAR NOT NULL DEFAULT '',
 	location       VARCHAR NOT NULL DEFAULT '',
 	note           VARCHAR NOT NULL DEFAULT '',
-	updated_at     TIMESTAMPTZ NOT NULL,
-	PRIMARY KEY (org_code, year, indicator_code, source_id)
+	updated_at     TIMESTAMPTZ NOT NULL
 );
 -- The figure that counts for (org, year, indicator) when several sources
 -- give one: only confirmed figures; then by method, an analyst's manual

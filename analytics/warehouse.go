@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
@@ -22,6 +23,7 @@ type Warehouse struct {
 	db      *sql.DB
 	path    string
 	catalog *fazhi.Catalog
+	loadMu  sync.Mutex // one batch at a time (see LoadBatch)
 }
 
 // Open opens (creating it and its folder when missing) the DuckDB file at

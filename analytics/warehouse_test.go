@@ -238,3 +238,26 @@ func TestHoldDatabase(t *testing.T) {
 	fmt.Println("holding", path)
 	time.Sleep(30 * time.Second)
 }
+
+func TestConcurrentLoadsOfTheSameFiguresKeepOneEach(t *testing.T) {
+	ctx := context.Background()
+	w, _ := openTemp(t)
+	src := testSource("concurrent")
+	load := analytics.Load{Batch: fazhi.Batch{CreatedBy: "t", Method: fazhi.MethodUpload}, Orgs: testOrgs,
+		Sources: []fazhi.Source{src}, Observations: []fazhi.Observation{
+			obs("320582-jyj", 2020, "law_publicity_events", 1, "场", src),
+			obs("320582-gaj", 2020, "law_publicity_events", 2, "场", src)}}
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() { _, err := w.LoadBatch(ctx, load); errs <- err }()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	figs, err := w.Figures(ctx, analytics.FigureFilter{})
+	if err != nil || len(figs) != 2 {
+		t.Fatalf("after 4 concurrent loads of 2 figures: %d figures, %v", len(figs), err)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"fazhi/dashboards"
 )
 
-
 // page renders a page model into the response.
 func page(c *echo.Context, render func(*bytes.Buffer) error) error {
 	var buf bytes.Buffer

@@ -95,7 +95,7 @@ func TestOverviewShowsSampleBureausAndYears(t *testing.T) {
 	}
 	var spec struct {
 		Option struct {
-			Series []struct{ Name string } `json:"series"`
+			Series []struct{ Name string }   `json:"series"`
 			XAxis  []struct{ Data []string } `json:"xAxis"`
 		} `json:"option"`
 		Click struct{ Codes map[string]string } `json:"click"`

@@ -22,7 +22,7 @@ type Page struct {
 }
 
 var funcs = template.FuncMap{
-	"num":   FormatNumber,
+	"num": FormatNumber,
 	"count": func(n any) string {
 		switch n := n.(type) {
 		case int:
