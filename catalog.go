@@ -33,17 +33,21 @@ type Area struct {
 // Indicator is a catalogue entry: what is counted, in which unit, and how it
 // compares and aggregates.
 type Indicator struct {
-	Code        string   `json:"code"`
-	Area        string   `json:"area"`
-	Name        string   `json:"name"`
-	NameEn      string   `json:"name_en"`
-	Unit        string   `json:"unit"`
-	Kind        string   `json:"kind"`
-	Polarity    string   `json:"polarity"`
-	Aggregate   string   `json:"aggregate"`
-	Numerator   string   `json:"numerator,omitempty"`
-	Denominator string   `json:"denominator,omitempty"`
-	Aliases     []string `json:"aliases,omitempty"` // other names used in reports and sheets
+	Code        string `json:"code"`
+	Area        string `json:"area"`
+	Name        string `json:"name"`
+	NameEn      string `json:"name_en"`
+	Unit        string `json:"unit"`
+	Kind        string `json:"kind"`
+	Polarity    string `json:"polarity"`
+	Aggregate   string `json:"aggregate"`
+	Numerator   string `json:"numerator,omitempty"`
+	Denominator string `json:"denominator,omitempty"`
+	// AtMost names a count this count can never exceed for the same bureau
+	// and year (corrected reconsiderations ≤ reconsideration cases) where no
+	// rate says so already; see Catalog.Bounds.
+	AtMost  string   `json:"at_most,omitempty"`
+	Aliases []string `json:"aliases,omitempty"` // other names used in reports and sheets
 }
 
 // PolarityLabel is the Chinese label of the indicator's polarity.
@@ -64,6 +68,7 @@ type Catalog struct {
 	Indicators []Indicator `json:"indicators"`
 
 	byCode map[string]int
+	byName map[string][]int // names, English names and aliases, normalised
 }
 
 //go:embed catalog.json
@@ -100,6 +105,7 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 		}
 		c.byCode[ind.Code] = i
 	}
+	c.indexNames()
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -138,6 +144,11 @@ func (c *Catalog) Validate() error {
 			}
 		} else if ind.Aggregate != AggregateSum {
 			return fmt.Errorf("catalog: %q must aggregate as sum", ind.Code)
+		}
+		if ind.AtMost != "" {
+			if w, ok := c.Indicator(ind.AtMost); ind.Kind != KindCount || !ok || w.Kind != KindCount || w.Unit != ind.Unit {
+				return fmt.Errorf("catalog: %q is at most %q: both must be counts in one unit", ind.Code, ind.AtMost)
+			}
 		}
 	}
 	return nil

@@ -111,6 +111,15 @@ type Batch struct {
 	New       int `json:"new"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	// Flagged counts the figures stored but flagged for review.
+	Flagged int `json:"flagged"`
+	// SourceID and FileName name the uploaded file the batch came from,
+	// when it came from one file.
+	SourceID string `json:"source,omitempty"`
+	FileName string `json:"file_name,omitempty"`
+	// RolledBackBy and RolledBackAt say who undid the batch, and when.
+	RolledBackBy string     `json:"rolled_back_by,omitempty"`
+	RolledBackAt *time.Time `json:"rolled_back_at,omitempty"`
 }
 
 // Batch states.

@@ -1,0 +1,57 @@
+package fazhi
+
+import (
+	"fmt"
+	"strings"
+)
+
+// OrgRef is an org as an uploaded file names it: by code, by full name
+// (张家港市教育局), or by region and name (张家港市 + 教育局). The warehouse
+// resolves it to one stored org or refuses the row.
+type OrgRef struct {
+	Code     string `json:"code,omitempty"`
+	FullName string `json:"full_name,omitempty"`
+	Region   string `json:"region,omitempty"`
+	Name     string `json:"name,omitempty"`
+}
+
+// String is the reference as a user wrote it.
+func (r OrgRef) String() string {
+	switch {
+	case r.Code != "":
+		return r.Code
+	case r.FullName != "":
+		return r.FullName
+	case r.Region != "":
+		return r.Region + " " + r.Name
+	}
+	return r.Name
+}
+
+// Problem is one reason an uploaded file, or one of its values, is refused:
+// where it is (file, sheet and cell, or line) and why, in words a bureau's
+// clerk can act on.
+type Problem struct {
+	File   string `json:"file"`
+	Sheet  string `json:"sheet,omitempty"`
+	Cell   string `json:"cell,omitempty"` // e.g. D7
+	Line   int    `json:"line,omitempty"` // 1-based, in a CSV or JSON file
+	Reason string `json:"reason"`
+}
+
+// Where is the position of the problem: "data.xlsx 填报表!D7", "data.csv 第 12 行".
+func (p Problem) Where() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	switch {
+	case p.Sheet != "" && p.Cell != "":
+		fmt.Fprintf(&b, " %s!%s", p.Sheet, p.Cell)
+	case p.Sheet != "":
+		fmt.Fprintf(&b, " 工作表“%s”", p.Sheet)
+	case p.Line > 0:
+		fmt.Fprintf(&b, " 第 %d 行", p.Line)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func (p Problem) String() string { return p.Where() + "：" + p.Reason }
