@@ -2,6 +2,7 @@ package fazhi
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -55,3 +56,15 @@ func (p Problem) Where() string {
 }
 
 func (p Problem) String() string { return p.Where() + "：" + p.Reason }
+
+// ProblemAt places a problem at an observation's location, as readers
+// write it: "Sheet!B7" for a cell, "line 12" for a line of a file.
+func ProblemAt(file, location, reason string) Problem {
+	p := Problem{File: file, Reason: reason}
+	if i := strings.LastIndex(location, "!"); i > 0 {
+		p.Sheet, p.Cell = location[:i], location[i+1:]
+	} else if n, err := strconv.Atoi(strings.TrimPrefix(location, "line ")); err == nil && strings.HasPrefix(location, "line ") {
+		p.Line = n
+	}
+	return p
+}

@@ -4,15 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"fazhi"
 )
@@ -26,15 +23,30 @@ type Load struct {
 	Observations []fazhi.Observation
 	// DryRun computes the summary a real load would give and stores nothing.
 	DryRun bool
+	// Review flags new and changed figures that are more than ten times, or
+	// less than a tenth of, the same org's figure of the previous year.
+	Review bool
 }
 
 // LoadBatch stores a batch atomically: observations are bulk-appended to a
 // temporary staging table, checked there, then merged into observations in
 // one transaction together with the batch, its sources and orgs: changed
-// figures are updated in place, new ones inserted. A batch
-// that would change nothing is not recorded: the returned Batch has no ID
-// and counts every observation as unchanged.
+// figures are updated in place, their old values kept in
+// observation_history; new ones are inserted. A batch that would change
+// nothing is not recorded: the returned Batch has no ID and counts every
+// observation as unchanged.
+//
+// A figure is identified by (org, year, indicator, source), except an
+// upload's: a bureau's upload replaces its earlier upload of the same
+// (org, year, indicator), whatever the file, so that a corrected workbook
+// updates the figures of the first one instead of standing beside them.
 func (w *Warehouse) LoadBatch(ctx context.Context, l Load) (fazhi.Batch, error) {
+	b, _, err := w.load(ctx, l)
+	return b, err
+}
+
+// load is LoadBatch, also returning the first flags raised (see Load.Review).
+func (w *Warehouse) load(ctx context.Context, l Load) (fazhi.Batch, []Flag, error) {
 	b := l.Batch
 	if b.ID == "" {
 		b.ID = newBatchID()
@@ -43,45 +55,52 @@ func (w *Warehouse) LoadBatch(ctx context.Context, l Load) (fazhi.Batch, error) 
 		b.CreatedAt = time.Now()
 	}
 	if b.CreatedBy == "" {
-		return b, fazhi.Errorf(fazhi.EINVALID, "batch %s: who loads it is not known", b.ID)
+		return b, nil, fazhi.Errorf(fazhi.EINVALID, "batch %s: who loads it is not known", b.ID)
 	}
 	b.Status = fazhi.BatchLoaded
 	b.Total = len(l.Observations)
+	if len(l.Sources) == 1 {
+		b.SourceID, b.FileName = l.Sources[0].ID, l.Sources[0].FileName
+	}
 	// Batches are serialised: the merge below relies on being the only
-	// writer of observations to keep (org, year, indicator, source) unique.
+	// writer of observations to keep figures unique.
 	w.loadMu.Lock()
 	defer w.loadMu.Unlock()
 	if err := w.checkLoad(l); err != nil {
-		return b, fmt.Errorf("load batch %s: %w", b.ID, err)
+		return b, nil, fmt.Errorf("load batch %s: %w", b.ID, err)
 	}
 
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
-		return b, fmt.Errorf("load batch %s: %w", b.ID, err)
+		return b, nil, fmt.Errorf("load batch %s: %w", b.ID, err)
 	}
 	defer conn.Close()
 	dicts, err := stage(ctx, conn, l.Observations)
 	if err != nil {
-		return b, fmt.Errorf("load batch %s: stage: %w", b.ID, err)
+		return b, nil, fmt.Errorf("load batch %s: stage: %w", b.ID, err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.stage_raw; DROP TABLE IF EXISTS temp.stage_observations`)
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return b, fmt.Errorf("load batch %s: %w", b.ID, err)
+		return b, nil, fmt.Errorf("load batch %s: %w", b.ID, err)
 	}
 	defer tx.Rollback()
-	if err := merge(ctx, tx, &b, l, dicts); err != nil {
-		return b, fmt.Errorf("load batch %s: %w", b.ID, err)
+	flags, err := merge(ctx, tx, &b, l, dicts)
+	if err != nil {
+		return b, nil, fmt.Errorf("load batch %s: %w", b.ID, err)
 	}
 	if l.DryRun || b.New+b.Updated == 0 {
 		b.ID = ""
-		return b, nil // rolled back by the deferred Rollback
+		for i := range flags {
+			flags[i].BatchID = ""
+		}
+		return b, flags, nil // rolled back by the deferred Rollback
 	}
 	if err := tx.Commit(); err != nil {
-		return b, fmt.Errorf("load batch %s: commit: %w", b.ID, err)
+		return b, nil, fmt.Errorf("load batch %s: commit: %w", b.ID, err)
 	}
-	return b, nil
+	return b, flags, nil
 }
 
 // checkLoad refuses what the schema would refuse, with messages a user can act on.
@@ -120,148 +139,67 @@ func (w *Warehouse) checkLoad(l Load) error {
 	return nil
 }
 
-// stage bulk-appends observations to temp.stage_raw, dictionary-encoded:
-// the strings that repeat from row to row (org, indicator, source, unit,
-// qualifier, status, method) are kept once in a dictionary and each row
-// carries their indexes; only quote, location and note travel as strings.
-// The Appender makes a cgo call per string, so this stages about three
-// times faster than appending every column as text; decodeStaged joins the
-// dictionaries back, inside the transaction.
-func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) (*dictionaries, error) {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_raw (
-		seq INTEGER, org INTEGER, year INTEGER, ind INTEGER, src INTEGER, value DOUBLE,
-		unit INTEGER, qual INTEGER, status INTEGER, method INTEGER,
-		quote VARCHAR, location VARCHAR, note VARCHAR)`); err != nil {
+// merge runs inside the batch's transaction: integrity checks against the
+// stored orgs and sources, the new/updated/unchanged counts, review flags,
+// then the writes.
+func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionaries) ([]Flag, error) {
+	if err := upsertOrgs(ctx, tx, l.Orgs); err != nil {
 		return nil, err
 	}
-	d := newDictionaries()
-	err := conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stage_raw")
-		if err != nil {
-			return err
-		}
-		for i, o := range obs {
-			if err := app.AppendRow(int32(i+1), d.org.id(o.OrgCode), int32(o.Year), d.ind.id(o.IndicatorCode),
-				d.src.id(o.SourceID), o.Value, d.unit.id(o.Unit), d.qual.id(o.Qualifier),
-				d.status.id(string(o.Status)), d.method.id(string(o.Method)), o.Quote, o.Location, o.Note); err != nil {
-				app.Close()
-				return fmt.Errorf("append observation %d: %w", i+1, err)
-			}
-		}
-		return app.Close()
-	})
-	return d, err
-}
-
-// dict numbers distinct strings from 1, in order of first appearance.
-type dict struct {
-	index map[string]int32
-	vals  []string
-	last  string // rows come in runs of one org or source: skip the map then
-	lastI int32
-}
-
-func (d *dict) id(s string) int32 {
-	if d.lastI != 0 && s == d.last {
-		return d.lastI
-	}
-	i, ok := d.index[s]
-	if !ok {
-		d.vals = append(d.vals, s)
-		i = int32(len(d.vals))
-		d.index[s] = i
-	}
-	d.last, d.lastI = s, i
-	return i
-}
-
-// dictionaries are the dictionaries of one staged batch.
-type dictionaries struct{ org, ind, src, unit, qual, status, method dict }
-
-func newDictionaries() *dictionaries {
-	d := &dictionaries{}
-	for _, x := range []*dict{&d.org, &d.ind, &d.src, &d.unit, &d.qual, &d.status, &d.method} {
-		x.index = map[string]int32{}
-	}
-	return d
-}
-
-// decodeStaged turns stage_raw back into full rows (stage_observations),
-// joining each dictionary, bound as a list, on its 1-based index.
-func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
-	dictCTE := func(name string) string {
-		return name + ` AS (SELECT unnest(l) AS v, unnest(range(1, len(l) + 1)) AS i FROM (SELECT ?::VARCHAR[] AS l))`
-	}
-	names := []string{"d_org", "d_ind", "d_src", "d_unit", "d_qual", "d_status", "d_method"}
-	ctes := make([]string, len(names))
-	for i, n := range names {
-		ctes[i] = dictCTE(n)
-	}
-	_, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_observations AS
-		WITH `+strings.Join(ctes, ", ")+`
-		SELECT r.seq, d_org.v AS org_code, r.year, d_ind.v AS indicator_code, d_src.v AS source_id, r.value,
-			d_unit.v AS unit, d_qual.v AS qualifier, d_status.v AS status, d_method.v AS method,
-			r.quote, r.location, r.note,
-			CASE WHEN o.org_code IS NULL THEN 'new' WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect
-		FROM temp.stage_raw r
-		JOIN d_org ON d_org.i = r.org JOIN d_ind ON d_ind.i = r.ind JOIN d_src ON d_src.i = r.src
-		JOIN d_unit ON d_unit.i = r.unit JOIN d_qual ON d_qual.i = r.qual
-		JOIN d_status ON d_status.i = r.status JOIN d_method ON d_method.i = r.method
-		LEFT JOIN observations o ON o.org_code = d_org.v AND o.year = r.year
-			AND o.indicator_code = d_ind.v AND o.source_id = d_src.v`,
-		strs(d.org.vals), strs(d.ind.vals), strs(d.src.vals), strs(d.unit.vals), strs(d.qual.vals),
-		strs(d.status.vals), strs(d.method.vals))
-	if err != nil {
-		return fmt.Errorf("decode staged figures: %w", err)
-	}
-	return nil
-}
-
-// merge runs inside the batch's transaction: integrity checks against the
-// stored orgs and sources, the new/updated/unchanged counts, then the writes.
-func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionaries) error {
-	if err := upsertOrgs(ctx, tx, l.Orgs); err != nil {
-		return err
-	}
 	if err := insertSources(ctx, tx, l.Sources); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkStaged(ctx, tx, l.Observations, d); err != nil {
-		return err
+		return nil, err
 	}
 	if err := decodeStaged(ctx, tx, d); err != nil {
-		return err
+		return nil, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE effect = 'new'),
 			count(*) FILTER (WHERE effect = 'updated'), count(*) FILTER (WHERE effect = 'unchanged')
 		FROM temp.stage_observations`).Scan(&b.New, &b.Updated, &b.Unchanged); err != nil {
-		return fmt.Errorf("compare with stored figures: %w", err)
+		return nil, fmt.Errorf("compare with stored figures: %w", err)
 	}
 	if b.New+b.Updated == 0 {
-		return nil
+		return nil, nil
+	}
+	var flags []Flag
+	if l.Review {
+		var err error
+		if b.Flagged, flags, err = flagJumps(ctx, tx, *b); err != nil {
+			return nil, err
+		}
 	}
 	if b.Updated > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE observations o SET value = s.value, unit = s.unit, qualifier = s.qualifier,
-				status = s.status, method = s.method, batch_id = ?, quote = s.quote, location = s.location, note = s.note, updated_at = ?
+		if _, err := tx.ExecContext(ctx, `INSERT INTO observation_history
+			SELECT ?, org_code, year, indicator_code, old_source_id, old_value, old_unit, old_qualifier, old_status,
+				old_method, old_batch_id, old_quote, old_location, old_note, old_updated_at, source_id, value, ?, ?
+			FROM temp.stage_observations WHERE effect = 'updated'`, b.ID, b.CreatedBy, b.CreatedAt); err != nil {
+			return nil, fmt.Errorf("keep history: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE observations o SET source_id = s.source_id, value = s.value,
+				unit = s.unit, qualifier = s.qualifier, status = s.status, method = s.method, batch_id = ?,
+				quote = s.quote, location = s.location, note = s.note, updated_at = ?
 			FROM temp.stage_observations s
 			WHERE s.effect = 'updated' AND o.org_code = s.org_code AND o.year = s.year
-			AND o.indicator_code = s.indicator_code AND o.source_id = s.source_id`, b.ID, b.CreatedAt); err != nil {
-			return fmt.Errorf("update observations: %w", err)
+			AND o.indicator_code = s.indicator_code AND o.source_id = s.old_source_id`, b.ID, b.CreatedAt); err != nil {
+			return nil, fmt.Errorf("update observations: %w", err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO observations
 		(org_code, year, indicator_code, source_id, value, unit, qualifier, status, method, batch_id, quote, location, note, updated_at)
 		SELECT org_code, year, indicator_code, source_id, value, unit, qualifier, status, method, ?, quote, location, note, ?
 		FROM temp.stage_observations WHERE effect = 'new'`, b.ID, b.CreatedAt); err != nil {
-		return fmt.Errorf("write observations: %w", err)
+		return nil, fmt.Errorf("write observations: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches
-		(id, created_by, created_at, method, status, note, total, new, updated, unchanged)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.ID, b.CreatedBy, b.CreatedAt, string(b.Method), b.Status, b.Note, b.Total, b.New, b.Updated, b.Unchanged); err != nil {
-		return fmt.Errorf("record batch: %w", err)
+		(id, created_by, created_at, method, status, note, total, new, updated, unchanged, file_source_id, flagged)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, b.CreatedBy, b.CreatedAt, string(b.Method), b.Status, b.Note, b.Total, b.New, b.Updated, b.Unchanged,
+		nullIfEmpty(b.SourceID), b.Flagged); err != nil {
+		return nil, fmt.Errorf("record batch: %w", err)
 	}
-	return nil
+	return flags, nil
 }
 
 // checkStaged refuses a batch that names an org or source the warehouse
@@ -286,9 +224,11 @@ func checkStaged(ctx context.Context, tx *sql.Tx, obs []fazhi.Observation, d *di
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check sources: %w", err)
 	}
+	// An upload's figure is one per (org, year, indicator), whatever the file.
 	var seq int
-	err = tx.QueryRowContext(ctx, `SELECT max(seq) FROM temp.stage_raw GROUP BY org, year, ind, src
-		HAVING count(*) > 1 ORDER BY 1 LIMIT 1`).Scan(&seq)
+	err = tx.QueryRowContext(ctx, `SELECT max(seq) FROM temp.stage_raw
+		GROUP BY org, year, ind, CASE WHEN method = ? THEN 0 ELSE src END
+		HAVING count(*) > 1 ORDER BY 1 LIMIT 1`, d.method.index[string(fazhi.MethodUpload)]).Scan(&seq)
 	if err == nil {
 		return fazhi.Errorf(fazhi.EINVALID, "%s: the same figure (org %s) appears more than once in this batch",
 			where(obs, seq-1), obs[seq-1].OrgCode)
@@ -305,11 +245,6 @@ func where(obs []fazhi.Observation, i int) string {
 	}
 	return fmt.Sprintf("observation %d", i+1)
 }
-
-// sameFigure is true when a staged figure (decoded in decodeStaged) equals
-// the stored one (o).
-const sameFigure = `(r.value = o.value AND d_unit.v = o.unit AND d_qual.v = o.qualifier
-	AND d_status.v = o.status AND d_method.v = o.method AND r.quote = o.quote)`
 
 // insertSources stores the batch's sources; a source already stored (same
 // sha256) is kept as it is.

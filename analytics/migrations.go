@@ -98,6 +98,53 @@ QUALIFY row_number() OVER (
 	         updated_at DESC, source_id
 ) = 1;
 `,
+	// 2: imports — the file a batch came from, figures flagged for review,
+	// the history of changed figures, and rollback.
+	`
+-- file_source_id, not source_id: queries join batches to observations
+-- USING (…, source_id).
+ALTER TABLE batches ADD COLUMN file_source_id VARCHAR;
+ALTER TABLE batches ADD COLUMN flagged INTEGER DEFAULT 0;
+ALTER TABLE batches ADD COLUMN rolled_back_by VARCHAR;
+ALTER TABLE batches ADD COLUMN rolled_back_at TIMESTAMPTZ;
+-- Every change a batch made to a stored figure: what it was before (old_*)
+-- and what the batch made it. Who and when are the batch's. Rolling a batch
+-- back restores the old values from here.
+CREATE TABLE observation_history (
+	batch_id       VARCHAR NOT NULL,
+	org_code       VARCHAR NOT NULL,
+	year           INTEGER NOT NULL,
+	indicator_code VARCHAR NOT NULL,
+	old_source_id  VARCHAR NOT NULL,
+	old_value      DOUBLE NOT NULL,
+	old_unit       VARCHAR NOT NULL,
+	old_qualifier  VARCHAR NOT NULL,
+	old_status     VARCHAR NOT NULL,
+	old_method     VARCHAR NOT NULL,
+	old_batch_id   VARCHAR NOT NULL,
+	old_quote      VARCHAR NOT NULL,
+	old_location   VARCHAR NOT NULL,
+	old_note       VARCHAR NOT NULL,
+	old_updated_at TIMESTAMPTZ NOT NULL,
+	new_source_id  VARCHAR NOT NULL,
+	new_value      DOUBLE NOT NULL,
+	changed_by     VARCHAR NOT NULL,
+	changed_at     TIMESTAMPTZ NOT NULL
+);
+-- Figures stored but flagged for review: more than ten times, or less than
+-- a tenth of, the same bureau's figure of the previous year.
+CREATE TABLE review_flags (
+	batch_id       VARCHAR NOT NULL,
+	org_code       VARCHAR NOT NULL,
+	year           INTEGER NOT NULL,
+	indicator_code VARCHAR NOT NULL,
+	source_id      VARCHAR NOT NULL,
+	value          DOUBLE NOT NULL,
+	previous_value DOUBLE NOT NULL,
+	location       VARCHAR NOT NULL,
+	created_at     TIMESTAMPTZ NOT NULL
+);
+`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.

@@ -1,0 +1,110 @@
+package analytics
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"fazhi"
+)
+
+// Flag is a stored figure flagged for review: more than ten times, or less
+// than a tenth of, the same org's figure of the previous year.
+type Flag struct {
+	BatchID   string    `json:"batch,omitempty"`
+	OrgCode   string    `json:"org"`
+	OrgName   string    `json:"org_name,omitempty"`
+	Year      int       `json:"year"`
+	Indicator string    `json:"indicator"`
+	Value     float64   `json:"value"`
+	Previous  float64   `json:"previous"` // the previous year's figure
+	Location  string    `json:"location,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Ratio is the value over the previous year's.
+func (f Flag) Ratio() float64 { return f.Value / f.Previous }
+
+// jumpFactor is how far from last year's figure a value may move before it
+// is flagged for review.
+const jumpFactor = 10
+
+// flagJumps records, inside the batch's transaction, the flags of the
+// batch's new and changed figures. The previous year's figure is the one
+// this batch states, else the one that counts now; years without one, or
+// with zero, raise no flag. It returns the count and the first flags.
+func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch) (int, []Flag, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO review_flags
+		WITH keys AS (
+			SELECT DISTINCT org_code, year - 1 AS year, indicator_code FROM temp.stage_observations
+		), stored AS (
+			SELECT c.org_code, c.year, c.indicator_code, c.value FROM current_observations c SEMI JOIN keys USING (org_code, year, indicator_code)
+		), staged AS (
+			SELECT org_code, year, indicator_code, max(value) AS value FROM temp.stage_observations
+			WHERE status = 'confirmed' GROUP BY ALL
+		), compared AS (
+			SELECT s.*, coalesce(p.value, c.value) AS previous
+			FROM temp.stage_observations s
+			LEFT JOIN staged p ON p.org_code = s.org_code AND p.indicator_code = s.indicator_code AND p.year = s.year - 1
+			LEFT JOIN stored c ON c.org_code = s.org_code AND c.indicator_code = s.indicator_code AND c.year = s.year - 1
+			WHERE s.effect <> 'unchanged'
+		)
+		SELECT ?, org_code, year, indicator_code, source_id, value, previous, location, ?
+		FROM compared
+		WHERE previous > 0 AND (value > ? * previous OR value < previous / ?)`,
+		b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
+		return 0, nil, fmt.Errorf("flag figures for review: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM review_flags WHERE batch_id = ?`, b.ID).Scan(&n); err != nil {
+		return 0, nil, fmt.Errorf("count flags: %w", err)
+	}
+	flags, err := queryFlags(ctx, tx, FlagFilter{BatchID: b.ID, Limit: maxListedFlags})
+	return n, flags, err
+}
+
+// maxListedFlags bounds the flags an import summary lists.
+const maxListedFlags = 200
+
+// FlagFilter selects flags; empty fields match everything.
+type FlagFilter struct {
+	BatchID string
+	Limit   int // default 200
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Flags lists figures flagged for review, newest batch first, of batches
+// still loaded.
+func (w *Warehouse) Flags(ctx context.Context, f FlagFilter) ([]Flag, error) {
+	return queryFlags(ctx, w.db, f)
+}
+
+func queryFlags(ctx context.Context, q querier, f FlagFilter) ([]Flag, error) {
+	if f.Limit <= 0 {
+		f.Limit = maxListedFlags
+	}
+	rows, err := q.QueryContext(ctx, `SELECT r.batch_id, r.org_code, coalesce(g.full_name, r.org_code), r.year,
+			r.indicator_code, r.value, r.previous_value, r.location, r.created_at
+		FROM review_flags r LEFT JOIN orgs g ON g.code = r.org_code
+		WHERE (? = '' OR r.batch_id = ?)
+		ORDER BY r.created_at DESC, r.org_code, r.year, r.indicator_code
+		LIMIT ?`, f.BatchID, f.BatchID, f.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list flags: %w", err)
+	}
+	defer rows.Close()
+	var out []Flag
+	for rows.Next() {
+		var x Flag
+		if err := rows.Scan(&x.BatchID, &x.OrgCode, &x.OrgName, &x.Year, &x.Indicator, &x.Value, &x.Previous,
+			&x.Location, &x.CreatedAt); err != nil {
+			return nil, fmt.Errorf("scan flag: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,225 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fazhi"
+)
+
+// Upload is one uploaded file as a reader parsed it, ready for the checks
+// that need the warehouse: which org each row names, duplicates, part ≤
+// whole, and last year's figures. It becomes one batch, whole or not at all.
+type Upload struct {
+	Batch  fazhi.Batch // CreatedBy and Note are read
+	Source fazhi.Source
+	Format string // what the reader took the file for, e.g. "模板"
+	Rows   int    // data rows read
+	// Observations are the rows the reader accepted; Observations[i] names
+	// the org Orgs[OrgOf[i]], which Import resolves into OrgCode.
+	Observations []fazhi.Observation
+	Orgs         []fazhi.OrgRef
+	OrgOf        []int32
+	// Problems and Refused are what the reader refused already.
+	Problems []fazhi.Problem
+	Refused  int
+	Notices  []string
+	DryRun   bool
+}
+
+// ImportSummary is what an import (or its dry run) did or would do.
+type ImportSummary struct {
+	File      string          `json:"file"`
+	SHA256    string          `json:"sha256"`
+	Size      int64           `json:"size"`
+	Format    string          `json:"format"`
+	DryRun    bool            `json:"dry_run"`
+	Stored    bool            `json:"stored"` // a batch was recorded
+	BatchID   string          `json:"batch_id,omitempty"`
+	CreatedBy string          `json:"created_by"`
+	Rows      int             `json:"rows"`
+	New       int             `json:"new"`
+	Updated   int             `json:"updated"`
+	Unchanged int             `json:"unchanged"`
+	Refused   int             `json:"refused"`
+	Flagged   int             `json:"flagged"`
+	Problems  []fazhi.Problem `json:"problems"`
+	Flags     []Flag          `json:"flags"`
+	Notices   []string        `json:"notices,omitempty"`
+}
+
+// Accepted is true when no value of the file was refused.
+func (s ImportSummary) Accepted() bool { return s.Refused == 0 && len(s.Problems) == 0 }
+
+// MaxProblems bounds the problems a summary lists; Refused counts them all.
+const MaxProblems = 500
+
+// Import checks an uploaded file's rows against the warehouse and stores
+// them as one batch of method upload, or, when any row is refused or on a
+// dry run, stores nothing and says what a real import would have done.
+// A refused file returns its summary and an EINVALID error.
+func (w *Warehouse) Import(ctx context.Context, u Upload) (ImportSummary, error) {
+	s := ImportSummary{File: u.Source.FileName, SHA256: u.Source.ID, Size: u.Source.Size, Format: u.Format,
+		DryRun: u.DryRun, CreatedBy: u.Batch.CreatedBy, Rows: u.Rows, Refused: u.Refused,
+		Problems: u.Problems, Notices: u.Notices}
+	if len(u.OrgOf) != len(u.Observations) {
+		return s, fmt.Errorf("import %s: %d observations but %d org references", s.File, len(u.Observations), len(u.OrgOf))
+	}
+	codes, err := w.resolveOrgs(ctx, u.Orgs)
+	if err != nil {
+		return s, fmt.Errorf("import %s: %w", s.File, err)
+	}
+	good := make([]fazhi.Observation, 0, len(u.Observations))
+	refuse := func(o fazhi.Observation, reason string) {
+		s.Refused++
+		if len(s.Problems) < MaxProblems {
+			s.Problems = append(s.Problems, fazhi.ProblemAt(s.File, o.Location, reason))
+		}
+	}
+	for i, o := range u.Observations {
+		c := codes[u.OrgOf[i]]
+		if c.err != "" {
+			refuse(o, c.err)
+			continue
+		}
+		o.OrgCode = c.code
+		good = append(good, o)
+	}
+	good = w.checkRows(good, refuse)
+
+	// The counts come from the loader itself, so a dry run says exactly what
+	// a real import would do; a refused file is counted the same way.
+	batch := u.Batch
+	batch.Method = fazhi.MethodUpload
+	b, flags, err := w.load(ctx, Load{Batch: batch, Sources: []fazhi.Source{u.Source}, Observations: good,
+		DryRun: u.DryRun || !s.Accepted(), Review: true})
+	if err != nil {
+		if fazhi.ErrorCode(err) != fazhi.EINVALID {
+			return s, fmt.Errorf("import %s: %w", s.File, err)
+		}
+		s.Refused++
+		s.Problems = append(s.Problems, fazhi.Problem{File: s.File, Reason: fazhi.ErrorMessage(err)})
+	}
+	s.New, s.Updated, s.Unchanged, s.Flagged, s.Flags = b.New, b.Updated, b.Unchanged, b.Flagged, flags
+	if !s.Accepted() {
+		if u.DryRun {
+			return s, nil
+		}
+		return s, fazhi.Errorf(fazhi.EINVALID, "%s：%d 个数值未通过检查，整个文件未导入（见问题清单）", s.File, s.Refused)
+	}
+	s.BatchID, s.Stored = b.ID, b.ID != ""
+	return s, nil
+}
+
+// checkRows refuses, with every offending row named, figures stated twice
+// for one (org, year, indicator) and parts that exceed their whole (passed
+// exam > candidates) within the file, and returns the rows that pass.
+func (w *Warehouse) checkRows(obs []fazhi.Observation, refuse func(fazhi.Observation, string)) []fazhi.Observation {
+	type key struct {
+		org, ind string
+		year     int
+	}
+	seen := make(map[key]int, len(obs))
+	bad := make([]bool, len(obs))
+	for i, o := range obs {
+		k := key{o.OrgCode, o.IndicatorCode, o.Year}
+		if j, dup := seen[k]; dup {
+			bad[i] = true
+			refuse(o, fmt.Sprintf("与 %s 重复：%s %d 年的“%s”只能填一次", obs[j].Location, o.OrgCode, o.Year, w.indicatorName(o.IndicatorCode)))
+			continue
+		}
+		seen[k] = i
+	}
+	for _, bd := range w.catalog.Bounds() {
+		for i, o := range obs {
+			if o.IndicatorCode != bd.Part || bad[i] {
+				continue
+			}
+			j, ok := seen[key{o.OrgCode, bd.Whole, o.Year}]
+			if !ok || bad[j] || o.Value <= obs[j].Value {
+				continue
+			}
+			bad[i] = true
+			refuse(o, fmt.Sprintf("“%s”%s 大于 %s 的“%s”%s（%s）", w.indicatorName(bd.Part), trimFloat(o.Value),
+				obs[j].Location, w.indicatorName(bd.Whole), trimFloat(obs[j].Value), bd.Why))
+		}
+	}
+	out := obs[:0]
+	for i, o := range obs {
+		if !bad[i] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (w *Warehouse) indicatorName(code string) string {
+	if ind, ok := w.catalog.Indicator(code); ok {
+		return ind.Name
+	}
+	return code
+}
+
+func trimFloat(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%g", v), ".0") }
+
+// resolved is the org an OrgRef names, or why none.
+type resolved struct{ code, err string }
+
+// resolveOrgs finds the stored org each reference names: by code, by full
+// name (a code column may hold a full name too), or by region and name. A
+// name two orgs share is refused rather than guessed.
+func (w *Warehouse) resolveOrgs(ctx context.Context, refs []fazhi.OrgRef) ([]resolved, error) {
+	orgs, err := w.Orgs(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]fazhi.Org{}
+	byFull := map[string][]string{}
+	byRegion := map[[2]string][]string{}
+	for _, o := range orgs {
+		byCode[o.Code] = o
+		byFull[o.FullName] = append(byFull[o.FullName], o.Code)
+		if o.Region != "" {
+			k := [2]string{o.Region, o.Name}
+			byRegion[k] = append(byRegion[k], o.Code)
+		}
+	}
+	one := func(codes []string, what string) resolved {
+		switch len(codes) {
+		case 0:
+			return resolved{err: fmt.Sprintf("系统中没有单位“%s”，请核对单位名称或填写单位编码", what)}
+		case 1:
+			return resolved{code: codes[0]}
+		}
+		return resolved{err: fmt.Sprintf("“%s”对应多个单位（%s），请填写单位编码", what, strings.Join(codes, "、"))}
+	}
+	out := make([]resolved, len(refs))
+	for i, r := range refs {
+		switch {
+		case r.Code != "":
+			if _, ok := byCode[r.Code]; ok {
+				out[i] = resolved{code: r.Code}
+			} else if codes := byFull[r.Code]; len(codes) > 0 {
+				out[i] = one(codes, r.Code)
+			} else {
+				out[i] = resolved{err: fmt.Sprintf("系统中没有编码或名称为“%s”的单位", r.Code)}
+			}
+		case r.Region != "" && r.Name != "":
+			codes := byRegion[[2]string{r.Region, r.Name}]
+			if len(codes) == 0 {
+				codes = byFull[r.Region+r.Name]
+			}
+			out[i] = one(codes, r.Region+" "+r.Name)
+		case r.FullName != "" || r.Name != "":
+			name := r.FullName
+			if name == "" {
+				name = r.Name
+			}
+			out[i] = one(byFull[name], name)
+		default:
+			out[i] = resolved{err: "没有填写单位"}
+		}
+	}
+	return out, nil
+}
