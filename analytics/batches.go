@@ -70,19 +70,19 @@ func (w *Warehouse) Batch(ctx context.Context, id string) (fazhi.Batch, error) {
 // Change is one stored figure a batch changed: what it was and what the
 // batch made it.
 type Change struct {
-	BatchID   string    `json:"batch"`
-	OrgCode   string    `json:"org"`
-	OrgName   string    `json:"org_name"`
-	Year      int       `json:"year"`
-	Indicator string    `json:"indicator"`
-	Unit      string    `json:"unit"`
-	Old       float64   `json:"old"`
-	New       float64   `json:"new"`
-	OldMethod string    `json:"old_method"`
-	OldFile   string    `json:"old_file"`
-	OldBatch  string    `json:"old_batch"`
-	ChangedBy string    `json:"changed_by"`
-	ChangedAt time.Time `json:"changed_at"`
+	BatchID   string       `json:"batch"`
+	OrgCode   string       `json:"org"`
+	OrgName   string       `json:"org_name"`
+	Year      int          `json:"year"`
+	Indicator string       `json:"indicator"`
+	Unit      string       `json:"unit"`
+	Old       float64      `json:"old"`
+	New       float64      `json:"new"`
+	OldMethod fazhi.Method `json:"old_method"`
+	OldFile   string       `json:"old_file"`
+	OldBatch  string       `json:"old_batch"`
+	ChangedBy string       `json:"changed_by"`
+	ChangedAt time.Time    `json:"changed_at"`
 }
 
 // Changes lists the figures a batch changed, with their old values.

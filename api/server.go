@@ -15,18 +15,29 @@ import (
 
 	"fazhi/analytics"
 	"fazhi/dashboards"
+	"fazhi/ingest"
 )
 
 // Server serves the dashboards and the API of one warehouse.
 type Server struct {
-	echo *echo.Echo
-	wh   *analytics.Warehouse
-	log  zerolog.Logger
+	echo   *echo.Echo
+	wh     *analytics.Warehouse
+	log    zerolog.Logger
+	limits ingest.Limits // of uploads
 }
 
+// Option configures a Server.
+type Option func(*Server)
+
+// WithLimits sets the limits of uploaded files (default ingest.DefaultLimits).
+func WithLimits(l ingest.Limits) Option { return func(s *Server) { s.limits = l } }
+
 // New builds a server with every route registered.
-func New(wh *analytics.Warehouse, log zerolog.Logger) *Server {
-	s := &Server{echo: echo.New(), wh: wh, log: log}
+func New(wh *analytics.Warehouse, log zerolog.Logger, opts ...Option) *Server {
+	s := &Server{echo: echo.New(), wh: wh, log: log, limits: ingest.DefaultLimits()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.echo.HTTPErrorHandler = s.handleError
 	s.echo.Pre(s.requestID)
 	s.echo.Use(s.recoverPanic, s.logRequest)
@@ -42,6 +53,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/api/v1/catalog", s.catalog)
 	e.StaticFS("/static", dashboards.Static(), cacheStatic)
+	s.importRoutes()
 }
 
 // ServeHTTP makes the server usable with httptest.

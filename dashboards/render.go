@@ -16,7 +16,7 @@ var templateFS embed.FS
 // Page is what every page shows around its content.
 type Page struct {
 	Title  string
-	Active string // the nav entry to mark: overview, figures
+	Active string // the nav entry to mark: overview, figures, imports
 	// Sample is true when generated data is on the page: a banner says so.
 	Sample bool
 }
@@ -55,12 +55,13 @@ var funcs = template.FuncMap{
 	},
 }
 
-// pages are parsed once: each page template with the shared layout.
+// pages are parsed once: each page template with the shared layout and the
+// partials (partial_*.html) pages share.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"overview", "figures", "document", "error"} {
+	for _, name := range []string{"overview", "figures", "document", "error", "imports", "import_result", "import_batch"} {
 		out[name] = template.Must(template.New(name).Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+			ParseFS(templateFS, "templates/layout.html", "templates/partial_*.html", "templates/"+name+".html"))
 	}
 	return out
 }()

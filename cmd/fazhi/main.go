@@ -5,12 +5,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"fazhi"
 )
 
 // command is one subcommand: it parses its own flags from args.
@@ -44,7 +48,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := cmd.run(ctx, args[1:], stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "fazhi %s: %v\n", args[0], err)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		// A user-facing error says what to do; its code ("conflict: ") adds nothing.
+		msg := err.Error()
+		if fazhi.ErrorCode(err) != fazhi.EINTERNAL {
+			msg = fazhi.ErrorMessage(err)
+		}
+		fmt.Fprintf(stderr, "fazhi %s: %s\n", args[0], msg)
 		return 1
 	}
 	return 0

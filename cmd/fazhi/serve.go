@@ -33,6 +33,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("FAZHI_ADDR", defaultAddr), "address to listen on (env FAZHI_ADDR)")
 	dbPath := fs.String("db", envOr("FAZHI_DB", defaultDB), "DuckDB file, created with its folder when missing (env FAZHI_DB)")
 	sample := fs.Bool("sample", true, "load the bundled sample data into an empty database")
+	limits := limitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv := api.New(wh, log)
+	srv := api.New(wh, log, api.WithLimits(limits()))
 	log.Info().Str("db", *dbPath).Str("addr", *addr).Msg("starting fazhi")
 	return srv.Serve(ctx, *addr, func(a net.Addr) {
 		log.Info().Str("url", "http://"+a.String()).Msg("listening")

@@ -60,6 +60,13 @@
     for (var j = 0; j < selects.length; j++) {
       selects[j].addEventListener("change", function (e) { e.target.form.submit(); });
     }
+    // Forms marked data-confirm (a rollback) ask before they submit.
+    var confirms = document.querySelectorAll("form[data-confirm]");
+    for (var k = 0; k < confirms.length; k++) {
+      confirms[k].addEventListener("submit", function (e) {
+        if (!window.confirm(e.currentTarget.getAttribute("data-confirm"))) e.preventDefault();
+      });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

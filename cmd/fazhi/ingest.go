@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"fazhi"
+	"fazhi/analytics"
+	"fazhi/ingest"
+)
+
+func init() {
+	commands["ingest"] = command{summary: "import filled templates, spreadsheets, CSV or JSON (one batch per file)", run: runIngest}
+}
+
+// ingestJob is what a file reader needs besides the file.
+type ingestJob struct {
+	wh     *analytics.Warehouse
+	who    string
+	dryRun bool
+	limits ingest.Limits
+}
+
+// fileReader loads one file named on the command line as one batch (or
+// dry-runs it) and says what it did.
+type fileReader func(ctx context.Context, job ingestJob, name string, data []byte) (analytics.ImportSummary, error)
+
+// fileReaders choose a reader by extension. Published report texts are
+// read by the report extractor (issue #3), which plugs in here under
+// .txt, .html and .htm.
+var fileReaders = map[string]fileReader{
+	".xlsx": importSpreadsheet, ".csv": importSpreadsheet, ".tsv": importSpreadsheet, ".json": importSpreadsheet,
+	".txt": notSupportedYet, ".html": notSupportedYet, ".htm": notSupportedYet,
+}
+
+func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: fazhi ingest [--db PATH] [--dry-run] [--format table|json] FILE...\n\n"+
+			"Imports each file as one batch: a filled template or a long table (.xlsx), CSV (UTF-8 or GB18030) or JSON.\n"+
+			"A file with any refused value is not imported at all; every problem is listed.")
+		fs.PrintDefaults()
+	}
+	dbPath := fs.String("db", envOr("FAZHI_DB", defaultDB), "DuckDB file (env FAZHI_DB)")
+	dryRun := fs.Bool("dry-run", false, "check and count, store nothing")
+	format := fs.String("format", "table", "output: table (readable) or json")
+	limits := limitFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("no file given")
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("--format %q: want table or json", *format)
+	}
+	lim := limits()
+	// Refuse unknown extensions and oversized files before opening the database.
+	for _, name := range fs.Args() {
+		if _, ok := fileReaders[strings.ToLower(filepath.Ext(name))]; !ok {
+			return fazhi.Errorf(fazhi.EINVALID, "%s：不支持的文件类型（可导入 .xlsx、.csv、.tsv、.json）", name)
+		}
+		st, err := os.Stat(name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if st.Size() > lim.MaxBytes {
+			return fazhi.Errorf(fazhi.EINVALID, "%s：文件大小 %.1f MB 超过上限 %d MB（--max-upload-mb）", name, float64(st.Size())/(1<<20), lim.MaxBytes>>20)
+		}
+	}
+	wh, err := analytics.Open(ctx, *dbPath, fazhi.DefaultCatalog())
+	if err != nil {
+		return err
+	}
+	defer wh.Close()
+	job := ingestJob{wh: wh, who: cliUser(), dryRun: *dryRun, limits: lim}
+
+	var results []ingestResult
+	failed := 0
+	for _, name := range fs.Args() {
+		r := ingestResult{ImportSummary: analytics.ImportSummary{File: filepath.Base(name), DryRun: *dryRun, CreatedBy: job.who}}
+		data, err := os.ReadFile(name)
+		if err == nil {
+			r.ImportSummary, err = fileReaders[strings.ToLower(filepath.Ext(name))](ctx, job, name, data)
+		}
+		switch {
+		case err == nil:
+		case fazhi.ErrorCode(err) == fazhi.EINTERNAL:
+			return fmt.Errorf("%s: %w", name, err)
+		case r.Rows == 0: // not read at all; a refused file's summary says why itself
+			r.Error = fazhi.ErrorMessage(err)
+		}
+		if r.Error != "" || !r.Accepted() {
+			failed++
+		}
+		results = append(results, r)
+		if *format == "table" {
+			printSummary(stdout, r)
+		}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(results); err != nil {
+			return err
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files not imported", failed, len(results))
+	}
+	return nil
+}
+
+// ingestResult is one file's summary, or why it could not be read at all.
+type ingestResult struct {
+	analytics.ImportSummary
+	Error string `json:"error,omitempty"`
+}
+
+// importSpreadsheet reads a template, long table or JSON and imports it.
+func importSpreadsheet(ctx context.Context, job ingestJob, name string, data []byte) (analytics.ImportSummary, error) {
+	u, err := ingest.ReadUpload(filepath.Base(name), data, job.wh.Catalog(), job.limits)
+	if err != nil {
+		return analytics.ImportSummary{File: filepath.Base(name), DryRun: job.dryRun, CreatedBy: job.who, Size: int64(len(data))}, err
+	}
+	note := ingest.FormatLabel(u.Format)
+	if t := u.Template; t != nil {
+		note = fmt.Sprintf("填报模板：%s %d 年度", t.OrgName, t.Year)
+	}
+	return job.wh.Import(ctx, analytics.Upload{Batch: fazhi.Batch{CreatedBy: job.who, Note: note}, Source: u.Source,
+		Format: u.Format, Rows: u.Rows, Observations: u.Observations, Orgs: u.Orgs, OrgOf: u.OrgOf,
+		Problems: u.Problems, Refused: u.Refused, Notices: u.Notices, DryRun: job.dryRun})
+}
+
+// notSupportedYet stands in for the report extractor (issue #3).
+func notSupportedYet(_ context.Context, job ingestJob, name string, _ []byte) (analytics.ImportSummary, error) {
+	return analytics.ImportSummary{File: filepath.Base(name), DryRun: job.dryRun, CreatedBy: job.who},
+		fazhi.Errorf(fazhi.EINVALID, "%s：从报告文本中抽取数据尚未支持（not supported yet）：请导入填报模板、CSV 或 JSON", filepath.Base(name))
+}
+
+// cliUser says who runs a command: the login name, marked as the command line.
+func cliUser() string {
+	name := os.Getenv("USER")
+	if u, err := user.Current(); name == "" && err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return name + "（命令行）"
+}
+
+// limitFlags registers the upload limits shared by serve and ingest.
+func limitFlags(fs *flag.FlagSet) func() ingest.Limits {
+	d := ingest.DefaultLimits()
+	mb := fs.Int64("max-upload-mb", d.MaxBytes>>20, "largest file accepted, in MB")
+	rows := fs.Int("max-rows", d.MaxRows, "most data rows of a CSV or JSON file")
+	sheetRows := fs.Int("max-xlsx-rows", d.MaxSheetRows, "most data rows of a workbook")
+	return func() ingest.Limits {
+		l := d
+		l.MaxBytes, l.MaxRows, l.MaxSheetRows = *mb<<20, *rows, *sheetRows
+		return l
+	}
+}
+
+// printSummary writes one file's result as a readable table.
+func printSummary(w io.Writer, r ingestResult) {
+	head := r.File
+	if r.Format != "" {
+		head += "（" + ingest.FormatLabel(r.Format) + "）"
+	}
+	fmt.Fprintln(w, head)
+	switch {
+	case r.Error != "":
+		fmt.Fprintf(w, "  未导入 / not imported: %s\n\n", r.Error)
+		return
+	case !r.Accepted() && r.DryRun:
+		fmt.Fprintf(w, "  试导入：%d 个数值未通过，正式导入会被拒绝 / dry run: %d values refused\n", r.Refused, r.Refused)
+	case !r.Accepted():
+		fmt.Fprintf(w, "  未导入：%d 个数值未通过检查，整个文件未入库 / not imported: %d values refused\n", r.Refused, r.Refused)
+	case r.DryRun:
+		fmt.Fprintln(w, "  试导入通过，未入库 / dry run passed, nothing stored")
+	case r.Stored:
+		fmt.Fprintf(w, "  已导入批次 / imported as batch %s（fazhi rollback %s 可撤销）\n", r.BatchID, r.BatchID)
+	default:
+		fmt.Fprintln(w, "  与已入库数据相同，未产生批次 / identical to stored figures, no batch")
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range []struct {
+		label string
+		n     int
+	}{{"数据行 rows", r.Rows}, {"新增 new", r.New}, {"更新 updated", r.Updated}, {"不变 unchanged", r.Unchanged},
+		{"未通过 refused", r.Refused}, {"待复核 flagged", r.Flagged}} {
+		fmt.Fprintf(tw, "  %s\t%d\n", row.label, row.n)
+	}
+	tw.Flush()
+	for _, n := range r.Notices {
+		fmt.Fprintf(w, "  提示 note: %s\n", n)
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintln(w, "  问题 problems:")
+		for _, p := range r.Problems {
+			fmt.Fprintf(w, "    %s\n", p)
+		}
+		if more := r.Refused - len(r.Problems); more > 0 {
+			fmt.Fprintf(w, "    ……另有 %d 个未列出 / %d more\n", more, more)
+		}
+	}
+	if len(r.Flags) > 0 {
+		fmt.Fprintln(w, "  待复核 flagged for review (>10× or <1/10 of the previous year):")
+		for _, f := range r.Flags {
+			fmt.Fprintf(w, "    %s %s %d %s: %g (上年 previous %g)\n", f.Location, f.OrgCode, f.Year, f.Indicator, f.Value, f.Previous)
+		}
+	}
+	fmt.Fprintln(w)
+}
