@@ -68,3 +68,12 @@ func ProblemAt(file, location, reason string) Problem {
 	}
 	return p
 }
+
+// LocationLabel writes a location for a reader of Chinese: "line 12" as
+// 第 12 行; a cell ("Sheet!B7") or a byte span as it is.
+func LocationLabel(location string) string {
+	if n, err := strconv.Atoi(strings.TrimPrefix(location, "line ")); err == nil && strings.HasPrefix(location, "line ") {
+		return fmt.Sprintf("第 %d 行", n)
+	}
+	return location
+}

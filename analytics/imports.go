@@ -126,7 +126,7 @@ func (w *Warehouse) checkRows(obs []fazhi.Observation, refuse func(fazhi.Observa
 		k := key{o.OrgCode, o.IndicatorCode, o.Year}
 		if j, dup := seen[k]; dup {
 			bad[i] = true
-			refuse(o, fmt.Sprintf("与 %s 重复：%s %d 年的“%s”只能填一次", obs[j].Location, o.OrgCode, o.Year, w.indicatorName(o.IndicatorCode)))
+			refuse(o, fmt.Sprintf("与%s重复：%s %d 年的“%s”只能填一次", fazhi.LocationLabel(obs[j].Location), o.OrgCode, o.Year, w.indicatorName(o.IndicatorCode)))
 			continue
 		}
 		seen[k] = i
@@ -141,8 +141,8 @@ func (w *Warehouse) checkRows(obs []fazhi.Observation, refuse func(fazhi.Observa
 				continue
 			}
 			bad[i] = true
-			refuse(o, fmt.Sprintf("“%s”%s 大于 %s 的“%s”%s（%s）", w.indicatorName(bd.Part), trimFloat(o.Value),
-				obs[j].Location, w.indicatorName(bd.Whole), trimFloat(obs[j].Value), bd.Why))
+			refuse(o, fmt.Sprintf("“%s”%s 大于%s的“%s”%s（%s）", w.indicatorName(bd.Part), trimFloat(o.Value),
+				fazhi.LocationLabel(obs[j].Location), w.indicatorName(bd.Whole), trimFloat(obs[j].Value), bd.Why))
 		}
 	}
 	out := obs[:0]

@@ -101,7 +101,7 @@ func TestImportRefusesTheWholeFileAndNamesEveryBadRow(t *testing.T) {
 		if s.Stored || s.Refused != 4 || s.New != 3 || len(s.Problems) != 4 {
 			t.Fatalf("dry %v: summary %+v", dry, s)
 		}
-		want := map[int]string{3: "不存在局", 4: "line 2", 6: "负责人出庭应诉案件", 8: "行政复议案件"}
+		want := map[int]string{3: "不存在局", 4: "与第 2 行重复", 6: "负责人出庭应诉案件", 8: "行政复议案件"}
 		for _, p := range s.Problems {
 			if p.File != "b.csv" || !strings.Contains(p.Reason, want[p.Line]) {
 				t.Errorf("dry %v: problem %+v, want line %d to mention %q", dry, p, p.Line, want[p.Line])

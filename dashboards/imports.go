@@ -25,6 +25,7 @@ type FlagRow struct {
 	Value     string
 	Previous  string
 	Reason    string
+	Where     string // the location, for a reader
 }
 
 // ImportsPage is the model of /imports: the upload form, templates to
@@ -80,7 +81,7 @@ func flagRows(cat *fazhi.Catalog, flags []analytics.Flag) []FlagRow {
 	for _, f := range flags {
 		ind, _ := cat.Indicator(f.Indicator)
 		out = append(out, FlagRow{Flag: f, Indicator: ind, Value: FormatValue(f.Value, ind.Unit),
-			Previous: FormatValue(f.Previous, ind.Unit), Reason: FlagReason(f)})
+			Previous: FormatValue(f.Previous, ind.Unit), Reason: FlagReason(f), Where: fazhi.LocationLabel(f.Location)})
 	}
 	return out
 }
@@ -128,6 +129,7 @@ func ImportResult(cat *fazhi.Catalog, s analytics.ImportSummary, err error) *Imp
 	}
 	if s.Flagged > 0 && p.Class == "ok" {
 		p.Class = "warn"
+		p.Headline += fmt.Sprintf("其中 %d 个数值与上年相差超过 10 倍，%s待复核，见下表。", s.Flagged, map[bool]string{true: "已标记", false: "入库后会标记"}[s.Stored])
 	}
 	return p
 }

@@ -220,7 +220,7 @@ func printSummary(w io.Writer, r ingestResult) {
 	if len(r.Flags) > 0 {
 		fmt.Fprintln(w, "  待复核 flagged for review (>10× or <1/10 of the previous year):")
 		for _, f := range r.Flags {
-			fmt.Fprintf(w, "    %s %s %d %s: %g (上年 previous %g)\n", f.Location, f.OrgCode, f.Year, f.Indicator, f.Value, f.Previous)
+			fmt.Fprintf(w, "    %s %s %d %s: %g (上年 previous %g)\n", fazhi.LocationLabel(f.Location), f.OrgCode, f.Year, f.Indicator, f.Value, f.Previous)
 		}
 	}
 	fmt.Fprintln(w)
