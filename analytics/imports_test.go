@@ -83,16 +83,16 @@ func TestImportRefusesTheWholeFileAndNamesEveryBadRow(t *testing.T) {
 	ctx := context.Background()
 	w, _ := openTemp(t)
 	loadOrgs(t, w)
-	u := upload("b.csv",
-		uploadRow{jyj, 2023, "law_publicity_events", 10, "line 2"},
-		uploadRow{fazhi.OrgRef{FullName: "不存在局"}, 2023, "law_publicity_events", 20, "line 3"},
-		uploadRow{jyj, 2023, "law_publicity_events", 11, "line 4"},     // duplicate of line 2
-		uploadRow{jyj, 2023, "litigation_cases", 4, "line 5"},          // whole
-		uploadRow{jyj, 2023, "head_appearance_cases", 6, "line 6"},     // part > whole
-		uploadRow{jyj, 2023, "reconsideration_cases", 1, "line 7"},     // whole
-		uploadRow{jyj, 2023, "reconsideration_corrected", 2, "line 8"}, // part > whole (at_most)
-	)
 	for _, dry := range []bool{true, false} {
+		u := upload("b.csv",
+			uploadRow{jyj, 2023, "law_publicity_events", 10, "line 2"},
+			uploadRow{fazhi.OrgRef{FullName: "不存在局"}, 2023, "law_publicity_events", 20, "line 3"},
+			uploadRow{jyj, 2023, "law_publicity_events", 11, "line 4"},     // duplicate of line 2
+			uploadRow{jyj, 2023, "litigation_cases", 4, "line 5"},          // whole
+			uploadRow{jyj, 2023, "head_appearance_cases", 6, "line 6"},     // part > whole
+			uploadRow{jyj, 2023, "reconsideration_cases", 1, "line 7"},     // whole
+			uploadRow{jyj, 2023, "reconsideration_corrected", 2, "line 8"}, // part > whole (at_most)
+		)
 		u.DryRun = dry
 		s, err := w.Import(ctx, u)
 		if dry && err != nil || !dry && fazhi.ErrorCode(err) != fazhi.EINVALID {

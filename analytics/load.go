@@ -172,9 +172,11 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 	}
 	if b.Updated > 0 {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO observation_history
-			SELECT ?, org_code, year, indicator_code, old_source_id, old_value, old_unit, old_qualifier, old_status,
-				old_method, old_batch_id, old_quote, old_location, old_note, old_updated_at, source_id, value, ?, ?
-			FROM temp.stage_observations WHERE effect = 'updated'`, b.ID, b.CreatedBy, b.CreatedAt); err != nil {
+			SELECT ?, o.org_code, o.year, o.indicator_code, o.source_id, o.value, o.unit, o.qualifier, o.status,
+				o.method, o.batch_id, o.quote, o.location, o.note, o.updated_at, s.source_id, s.value, ?, ?
+			FROM temp.stage_observations s JOIN observations o ON o.org_code = s.org_code AND o.year = s.year
+				AND o.indicator_code = s.indicator_code AND o.source_id = s.old_source_id
+			WHERE s.effect = 'updated'`, b.ID, b.CreatedBy, b.CreatedAt); err != nil {
 			return nil, fmt.Errorf("keep history: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE observations o SET source_id = s.source_id, value = s.value,

@@ -82,7 +82,8 @@ func newDictionaries() *dictionaries {
 // joining each dictionary, bound as a list, on its 1-based index, and
 // classifies each against the stored figure it would replace (see
 // LoadBatch for which one that is): effect new, updated or unchanged, and
-// the stored figure's columns as old_*.
+// the stored figure's source as old_source_id. The staged integers are
+// dropped once decoded: a large batch should not hold both in memory.
 func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 	dictCTE := func(name string) string {
 		return name + ` AS (SELECT unnest(l) AS v, unnest(range(1, len(l) + 1)) AS i FROM (SELECT ?::VARCHAR[] AS l))`
@@ -98,9 +99,7 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 			d_unit.v AS unit, d_qual.v AS qualifier, d_status.v AS status, d_method.v AS method,
 			r.quote, r.location, r.note,
 			CASE WHEN o.org_code IS NULL THEN 'new' WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect,
-			o.source_id AS old_source_id, o.value AS old_value, o.unit AS old_unit, o.qualifier AS old_qualifier,
-			o.status AS old_status, o.method AS old_method, o.batch_id AS old_batch_id, o.quote AS old_quote,
-			o.location AS old_location, o.note AS old_note, o.updated_at AS old_updated_at
+			o.source_id AS old_source_id
 		FROM temp.stage_raw r
 		JOIN d_org ON d_org.i = r.org JOIN d_ind ON d_ind.i = r.ind JOIN d_src ON d_src.i = r.src
 		JOIN d_unit ON d_unit.i = r.unit JOIN d_qual ON d_qual.i = r.qual
@@ -111,6 +110,9 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 		strs(d.status.vals), strs(d.method.vals))
 	if err != nil {
 		return fmt.Errorf("decode staged figures: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.stage_raw`); err != nil {
+		return fmt.Errorf("drop staged integers: %w", err)
 	}
 	return nil
 }

@@ -159,12 +159,13 @@ func sizeLabel(n int64) string {
 // collector gathers the rows of one file: observations, the orgs they name
 // (interned), problems and counts.
 type collector struct {
-	up   *Upload
-	cat  *fazhi.Catalog
-	lim  Limits
-	refs map[fazhi.OrgRef]int32
-	inds map[string]indicatorLookup
-	bad  bool // the current row was refused
+	up      *Upload
+	cat     *fazhi.Catalog
+	lim     Limits
+	refs    map[fazhi.OrgRef]int32
+	inds    map[string]indicatorLookup
+	bad     bool  // the current row was refused
+	lastRef int32 // the org of the previous row
 }
 
 type indicatorLookup struct {
@@ -209,11 +210,15 @@ func (c *collector) indicator(text string) (fazhi.Indicator, error) {
 
 // add stores an accepted figure of the current row.
 func (c *collector) add(ref fazhi.OrgRef, o fazhi.Observation) {
-	i, ok := c.refs[ref]
+	// Rows come in runs of one org: skip hashing four strings then.
+	i, ok := c.lastRef, len(c.up.Orgs) > 0 && ref == c.up.Orgs[c.lastRef]
 	if !ok {
-		i = int32(len(c.up.Orgs))
-		c.refs[ref] = i
-		c.up.Orgs = append(c.up.Orgs, ref)
+		if i, ok = c.refs[ref]; !ok {
+			i = int32(len(c.up.Orgs))
+			c.refs[ref] = i
+			c.up.Orgs = append(c.up.Orgs, ref)
+		}
+		c.lastRef = i
 	}
 	o.Status, o.Method, o.SourceID = fazhi.StatusConfirmed, fazhi.MethodUpload, c.up.Source.ID
 	c.up.Observations = append(c.up.Observations, o)
