@@ -32,29 +32,24 @@ const jumpFactor = 10
 
 // flagJumps records, inside the batch's transaction, the flags of the
 // batch's new and changed figures. The previous year's figure is the one
-// this batch states, else the one that counts now; years without one, or
-// with zero, raise no flag. It returns the count and the first flags.
-func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch) (int, []Flag, error) {
-	// A batch states each (org, year, indicator) of a source once (see
-	// checkStaged), so the self-join on the previous year finds at most one
-	// row; it is three times faster than grouping first.
+// this batch states (staged_previous, see decodeStaged), else the one that
+// counts now; years without one, or with zero, raise no flag. It returns
+// the count and the first flags.
+func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch, orgs []string) (int, []Flag, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO review_flags
-		WITH keys AS (
-			SELECT DISTINCT org_code, year - 1 AS year, indicator_code FROM temp.stage_observations
-		), stored AS (
-			SELECT c.org_code, c.year, c.indicator_code, c.value FROM current_observations c SEMI JOIN keys USING (org_code, year, indicator_code)
+		WITH stored AS (
+			SELECT org_code, year, indicator_code, value FROM current_observations
+			WHERE list_contains(?::VARCHAR[], org_code)
 		), compared AS (
-			SELECT s.*, coalesce(p.value, c.value) AS previous
+			SELECT s.*, coalesce(s.staged_previous, c.value) AS previous
 			FROM temp.stage_observations s
-			LEFT JOIN temp.stage_observations p ON p.org_code = s.org_code AND p.indicator_code = s.indicator_code
-				AND p.year = s.year - 1 AND p.source_id = s.source_id AND p.status = 'confirmed'
 			LEFT JOIN stored c ON c.org_code = s.org_code AND c.indicator_code = s.indicator_code AND c.year = s.year - 1
 			WHERE s.effect <> 'unchanged'
 		)
 		SELECT ?, org_code, year, indicator_code, source_id, value, previous, location, ?
 		FROM compared
 		WHERE previous > 0 AND (value > ? * previous OR value < previous / ?)`,
-		b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
+		strs(orgs), b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
 		return 0, nil, fmt.Errorf("flag figures for review: %w", err)
 	}
 	var n int

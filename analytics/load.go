@@ -152,7 +152,7 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 	if err := checkStaged(ctx, tx, l.Observations, d); err != nil {
 		return nil, err
 	}
-	if err := decodeStaged(ctx, tx, d); err != nil {
+	if err := decodeStaged(ctx, tx, d, l.Review); err != nil {
 		return nil, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE effect = 'new'),
@@ -166,7 +166,7 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 	var flags []Flag
 	if l.Review {
 		var err error
-		if b.Flagged, flags, err = flagJumps(ctx, tx, *b); err != nil {
+		if b.Flagged, flags, err = flagJumps(ctx, tx, *b, d.org.vals); err != nil {
 			return nil, err
 		}
 	}

@@ -84,7 +84,19 @@ func newDictionaries() *dictionaries {
 // LoadBatch for which one that is): effect new, updated or unchanged, and
 // the stored figure's source as old_source_id. The staged integers are
 // dropped once decoded: a large batch should not hold both in memory.
-func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
+//
+// With review, each row also gets staged_previous: the value the batch
+// states for the same org, indicator and source a year earlier, found by
+// joining the integer columns (see flagJumps).
+func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool) error {
+	previous, previousJoin := "NULL::DOUBLE", ""
+	if review {
+		// A batch states a figure of a source once (checkStaged), so this
+		// finds at most one row.
+		previous = "p.value"
+		previousJoin = fmt.Sprintf(`LEFT JOIN temp.stage_raw p ON p.org = r.org AND p.ind = r.ind AND p.src = r.src
+			AND p.year = r.year - 1 AND p.status = %d`, d.status.index[string(fazhi.StatusConfirmed)])
+	}
 	dictCTE := func(name string) string {
 		return name + ` AS (SELECT unnest(l) AS v, unnest(range(1, len(l) + 1)) AS i FROM (SELECT ?::VARCHAR[] AS l))`
 	}
@@ -99,14 +111,14 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 			d_unit.v AS unit, d_qual.v AS qualifier, d_status.v AS status, d_method.v AS method,
 			r.quote, r.location, r.note,
 			CASE WHEN o.org_code IS NULL THEN 'new' WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect,
-			o.source_id AS old_source_id
+			o.source_id AS old_source_id, `+previous+` AS staged_previous
 		FROM temp.stage_raw r
 		JOIN d_org ON d_org.i = r.org JOIN d_ind ON d_ind.i = r.ind JOIN d_src ON d_src.i = r.src
 		JOIN d_unit ON d_unit.i = r.unit JOIN d_qual ON d_qual.i = r.qual
 		JOIN d_status ON d_status.i = r.status JOIN d_method ON d_method.i = r.method
 		LEFT JOIN observations o ON o.org_code = d_org.v AND o.year = r.year AND o.indicator_code = d_ind.v
-			AND CASE WHEN d_method.v = 'upload' THEN o.method = 'upload' ELSE o.source_id = d_src.v END`,
-		strs(d.org.vals), strs(d.ind.vals), strs(d.src.vals), strs(d.unit.vals), strs(d.qual.vals),
+			AND CASE WHEN d_method.v = 'upload' THEN o.method = 'upload' ELSE o.source_id = d_src.v END
+		`+previousJoin, strs(d.org.vals), strs(d.ind.vals), strs(d.src.vals), strs(d.unit.vals), strs(d.qual.vals),
 		strs(d.status.vals), strs(d.method.vals))
 	if err != nil {
 		return fmt.Errorf("decode staged figures: %w", err)
