@@ -105,6 +105,12 @@ func (w *Warehouse) Import(ctx context.Context, u Upload) (ImportSummary, error)
 		s.Problems = append(s.Problems, fazhi.Problem{File: s.File, Reason: fazhi.ErrorMessage(err)})
 	}
 	s.New, s.Updated, s.Unchanged, s.Flagged, s.Flags = b.New, b.Updated, b.Unchanged, b.Flagged, flags
+	if s.Problems == nil { // [] rather than null in JSON
+		s.Problems = []fazhi.Problem{}
+	}
+	if s.Flags == nil {
+		s.Flags = []Flag{}
+	}
 	if !s.Accepted() {
 		if u.DryRun {
 			return s, nil

@@ -216,7 +216,11 @@ func (s *Server) importForm(c *echo.Context) error {
 func (s *Server) imports(c *echo.Context) error {
 	notice := ""
 	if id := c.QueryParam("rolled_back"); id != "" {
-		notice = "批次 " + id + " 已撤销：它新增的数值已删除，修改过的数值已恢复为原值。"
+		// Only a batch that was rolled back is announced: the page does not
+		// repeat whatever a link says.
+		if b, err := s.wh.Batch(c.Request().Context(), id); err == nil && b.Status == fazhi.BatchRolledBack {
+			notice = "批次 " + b.ID + " 已撤销：它新增的数值已删除，修改过的数值已恢复为原值。"
+		}
 	}
 	p, err := dashboards.Imports(c.Request().Context(), s.wh, notice, s.limits.MaxBytes>>20)
 	if err != nil {
