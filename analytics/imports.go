@@ -14,7 +14,7 @@ import (
 type Upload struct {
 	Batch  fazhi.Batch // CreatedBy and Note are read
 	Source fazhi.Source
-	Format string // what the reader took the file for, e.g. "模板"
+	Format string // what the reader took the file for: ingest.FormatTemplate …
 	Rows   int    // data rows read
 	// Observations are the rows the reader accepted; Observations[i] names
 	// the org Orgs[OrgOf[i]], which Import resolves into OrgCode.

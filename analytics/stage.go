@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -78,17 +77,38 @@ func newDictionaries() *dictionaries {
 	return d
 }
 
-// decodeStaged turns stage_raw back into full rows (stage_observations),
-// joining each dictionary, bound as a list, on its 1-based index, and
-// classifies each against the stored figure it would replace (see
-// LoadBatch for which one that is): effect new, updated or unchanged, and
-// the stored figure's source as old_source_id. The staged integers are
-// dropped once decoded: a large batch should not hold both in memory.
+// stageDicts are the dictionaries of a staged batch, as temp tables
+// (i, v) in the order of dictionaries' fields.
+var stageDicts = []string{"d_org", "d_ind", "d_src", "d_unit", "d_qual", "d_status", "d_method"}
+
+// decodedColumns turn the integer-staged rows r back into a figure's
+// columns, joined to the dictionaries.
+const decodedColumns = `d_org.v AS org_code, r.year, d_ind.v AS indicator_code, d_src.v AS source_id, r.value,
+	d_unit.v AS unit, d_qual.v AS qualifier, d_status.v AS status, d_method.v AS method, r.quote, r.location, r.note`
+
+const dictJoins = `JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i = r.ind
+	JOIN temp.d_src ON d_src.i = r.src JOIN temp.d_unit ON d_unit.i = r.unit JOIN temp.d_qual ON d_qual.i = r.qual
+	JOIN temp.d_status ON d_status.i = r.status JOIN temp.d_method ON d_method.i = r.method`
+
+// decodeStaged classifies each staged row against the stored figure it
+// would replace (see LoadBatch for which one that is) — effect new, updated
+// or unchanged, and the stored figure's source as old_source_id — into
+// temp.stage_classified, which keeps the integers; stage_observations is a
+// view that decodes them through the dictionaries (temp tables here). The
+// decoded strings (a 64-character source id on every row…) are never
+// materialised for a million rows: the inserts read them from the view.
 //
 // With review, each row also gets staged_previous: the value the batch
 // states for the same org, indicator and source a year earlier, found by
 // joining the integer columns (see flagJumps).
 func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool) error {
+	vals := [][]string{d.org.vals, d.ind.vals, d.src.vals, d.unit.vals, d.qual.vals, d.status.vals, d.method.vals}
+	for i, name := range stageDicts {
+		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+name+` AS
+			SELECT unnest(l) AS v, unnest(range(1, len(l) + 1))::INTEGER AS i FROM (SELECT ?::VARCHAR[] AS l)`, strs(vals[i])); err != nil {
+			return fmt.Errorf("dictionary %s: %w", name, err)
+		}
+	}
 	previous, previousJoin := "NULL::DOUBLE", ""
 	if review {
 		// A batch states a figure of a source once (checkStaged), so this
@@ -97,37 +117,32 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool)
 		previousJoin = fmt.Sprintf(`LEFT JOIN temp.stage_raw p ON p.org = r.org AND p.ind = r.ind AND p.src = r.src
 			AND p.year = r.year - 1 AND p.status = %d`, d.status.index[string(fazhi.StatusConfirmed)])
 	}
-	dictCTE := func(name string) string {
-		return name + ` AS (SELECT unnest(l) AS v, unnest(range(1, len(l) + 1)) AS i FROM (SELECT ?::VARCHAR[] AS l))`
-	}
-	names := []string{"d_org", "d_ind", "d_src", "d_unit", "d_qual", "d_status", "d_method"}
-	ctes := make([]string, len(names))
-	for i, n := range names {
-		ctes[i] = dictCTE(n)
-	}
-	_, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_observations AS
-		WITH `+strings.Join(ctes, ", ")+`
-		SELECT r.seq, d_org.v AS org_code, r.year, d_ind.v AS indicator_code, d_src.v AS source_id, r.value,
-			d_unit.v AS unit, d_qual.v AS qualifier, d_status.v AS status, d_method.v AS method,
-			r.quote, r.location, r.note,
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_classified AS
+		SELECT r.*,
 			CASE WHEN o.org_code IS NULL THEN 'new' WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect,
 			o.source_id AS old_source_id, `+previous+` AS staged_previous
-		FROM temp.stage_raw r
-		JOIN d_org ON d_org.i = r.org JOIN d_ind ON d_ind.i = r.ind JOIN d_src ON d_src.i = r.src
-		JOIN d_unit ON d_unit.i = r.unit JOIN d_qual ON d_qual.i = r.qual
-		JOIN d_status ON d_status.i = r.status JOIN d_method ON d_method.i = r.method
+		FROM temp.stage_raw r `+dictJoins+`
 		LEFT JOIN observations o ON o.org_code = d_org.v AND o.year = r.year AND o.indicator_code = d_ind.v
 			AND CASE WHEN d_method.v = 'upload' THEN o.method = 'upload' ELSE o.source_id = d_src.v END
-		`+previousJoin, strs(d.org.vals), strs(d.ind.vals), strs(d.src.vals), strs(d.unit.vals), strs(d.qual.vals),
-		strs(d.status.vals), strs(d.method.vals))
-	if err != nil {
-		return fmt.Errorf("decode staged figures: %w", err)
+		`+previousJoin); err != nil {
+		return fmt.Errorf("classify staged figures: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.stage_raw`); err != nil {
 		return fmt.Errorf("drop staged integers: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW stage_observations AS
+		SELECT r.seq, `+decodedColumns+`, r.effect, r.old_source_id, r.staged_previous
+		FROM temp.stage_classified r `+dictJoins); err != nil {
+		return fmt.Errorf("decode staged figures: %w", err)
+	}
 	return nil
 }
+
+// dropStaged removes a batch's temporary tables from its connection.
+const dropStaged = `DROP VIEW IF EXISTS temp.stage_observations; DROP TABLE IF EXISTS temp.stage_classified;
+	DROP TABLE IF EXISTS temp.stage_raw; DROP TABLE IF EXISTS temp.d_org; DROP TABLE IF EXISTS temp.d_ind;
+	DROP TABLE IF EXISTS temp.d_src; DROP TABLE IF EXISTS temp.d_unit; DROP TABLE IF EXISTS temp.d_qual;
+	DROP TABLE IF EXISTS temp.d_status; DROP TABLE IF EXISTS temp.d_method`
 
 // sameFigure is true when a staged figure (in decodeStaged) equals the
 // stored one (o). The source and location may differ: the same figure

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -295,15 +296,17 @@ func readTemplateMeta(wb *workbook) (*TemplateMeta, error) {
 	}
 	sheet := map[string]string{}
 	if hasSheet {
-		rows, err := wb.file.GetRows(templateMetaSheet)
+		// Streamed, and only the first rows: the sheet is small unless forged.
+		rows, err := wb.file.Rows(templateMetaSheet)
 		if err != nil {
 			return nil, fileError(wb.name, "模板元数据无法读取（%v）", err)
 		}
-		for _, r := range rows {
-			if len(r) >= 2 {
+		for n := 0; n < 20 && rows.Next(); n++ {
+			if r, err := rows.Columns(); err == nil && len(r) >= 2 {
 				sheet[r[0]] = r[1]
 			}
 		}
+		rows.Close()
 	}
 	get := func(key, name string) string {
 		v, ok := sheet[key]
@@ -391,9 +394,9 @@ func readTemplate(c *collector, wb *workbook, meta TemplateMeta) error {
 			c.refuse(p)
 			continue
 		}
-		for col, v := range map[string]string{"D": text, "E": note, "F": source} {
-			if k := len([]rune(v)); k > c.lim.MaxCellChars {
-				p := at(col, n)
+		for _, cv := range [][2]string{{"D", text}, {"E", note}, {"F", source}} {
+			if k := utf8.RuneCountInString(cv[1]); k > c.lim.MaxCellChars {
+				p := at(cv[0], n)
 				p.Reason = fmt.Sprintf("单元格有 %d 个字符，超过上限 %d", k, c.lim.MaxCellChars)
 				c.refuse(p)
 			}
