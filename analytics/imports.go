@@ -127,50 +127,54 @@ func (w *Warehouse) Import(ctx context.Context, u Upload) (ImportSummary, error)
 func (w *Warehouse) checkRows(obs []fazhi.Observation, refuse func(fazhi.Observation, string)) []fazhi.Observation {
 	// A figure's key packs the org's number in this batch, the year and the
 	// indicator's place in the catalogue into one integer: a map of a
-	// million string keys is several times slower.
+	// million string keys is several times slower. The keys are computed
+	// once, so the bound checks below never walk the observations again.
 	indNum := make(map[string]uint64, len(w.catalog.Indicators))
 	for i, ind := range w.catalog.Indicators {
 		indNum[ind.Code] = uint64(i)
 	}
+	bounds := make([][]fazhi.Bound, len(w.catalog.Indicators)) // by the part's number
+	for _, bd := range w.catalog.Bounds() {
+		bounds[indNum[bd.Part]] = append(bounds[indNum[bd.Part]], bd)
+	}
 	orgNum := map[string]uint64{}
-	orgOf := make([]uint64, len(obs))
-	last, lastNum := "", uint64(0)
+	keys := make([]uint64, len(obs))
+	lastOrg, lastNum := "", uint64(0)
+	lastInd, lastIndNum := "", uint64(0)
 	for i, o := range obs {
-		if o.OrgCode != last || i == 0 {
+		if o.OrgCode != lastOrg || i == 0 {
 			n, ok := orgNum[o.OrgCode]
 			if !ok {
 				n = uint64(len(orgNum))
 				orgNum[o.OrgCode] = n
 			}
-			last, lastNum = o.OrgCode, n
+			lastOrg, lastNum = o.OrgCode, n
 		}
-		orgOf[i] = lastNum
+		if o.IndicatorCode != lastInd || i == 0 {
+			lastInd, lastIndNum = o.IndicatorCode, indNum[o.IndicatorCode]
+		}
+		keys[i] = lastNum<<32 | uint64(o.Year)<<16 | lastIndNum
 	}
-	key := func(i int, indicator string) uint64 {
-		return orgOf[i]<<32 | uint64(obs[i].Year)<<16 | indNum[indicator]
-	}
+	const indMask = 1<<16 - 1
 	seen := make(map[uint64]int32, len(obs))
 	bad := make([]bool, len(obs))
-	for i, o := range obs {
-		k := key(i, o.IndicatorCode)
+	for i, k := range keys {
 		if j, dup := seen[k]; dup {
 			bad[i] = true
+			o := obs[i]
 			refuse(o, fmt.Sprintf("与%s重复：%s %d 年的“%s”只能填一次", fazhi.LocationLabel(obs[j].Location), o.OrgCode, o.Year, w.indicatorName(o.IndicatorCode)))
 			continue
 		}
 		seen[k] = int32(i)
 	}
-	for _, bd := range w.catalog.Bounds() {
-		for i, o := range obs {
-			if o.IndicatorCode != bd.Part || bad[i] {
-				continue
-			}
-			j, ok := seen[key(i, bd.Whole)]
-			if !ok || bad[j] || o.Value <= obs[j].Value {
+	for i, k := range keys {
+		for _, bd := range bounds[k&indMask] {
+			j, ok := seen[k&^indMask|indNum[bd.Whole]]
+			if bad[i] || !ok || bad[j] || obs[i].Value <= obs[j].Value {
 				continue
 			}
 			bad[i] = true
-			refuse(o, fmt.Sprintf("“%s”%s 大于%s的“%s”%s（%s）", w.indicatorName(bd.Part), trimFloat(o.Value),
+			refuse(obs[i], fmt.Sprintf("“%s”%s 大于%s的“%s”%s（%s）", w.indicatorName(bd.Part), trimFloat(obs[i].Value),
 				fazhi.LocationLabel(obs[j].Location), w.indicatorName(bd.Whole), trimFloat(obs[j].Value), bd.Why))
 		}
 	}

@@ -229,8 +229,9 @@ func checkStaged(ctx context.Context, tx *sql.Tx, obs []fazhi.Observation, d *di
 	// An upload's figure is one per (org, year, indicator), whatever the file.
 	var seq int
 	err = tx.QueryRowContext(ctx, `SELECT max(seq) FROM temp.stage_raw
-		GROUP BY org, year, ind, CASE WHEN method = ? THEN 0 ELSE src END
-		HAVING count(*) > 1 ORDER BY 1 LIMIT 1`, d.method.index[string(fazhi.MethodUpload)]).Scan(&seq)
+		GROUP BY org, year, ind, CASE WHEN list_contains(?::INTEGER[], kind) THEN 0 ELSE src END
+		HAVING count(*) > 1 ORDER BY 1 LIMIT 1`,
+		d.kindsWhere(func(k figureKind) bool { return k.method == fazhi.MethodUpload })).Scan(&seq)
 	if err == nil {
 		return fazhi.Errorf(fazhi.EINVALID, "%s: the same figure (org %s) appears more than once in this batch",
 			where(obs, seq-1), obs[seq-1].OrgCode)

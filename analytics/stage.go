@@ -12,16 +12,16 @@ import (
 )
 
 // stage bulk-appends observations to temp.stage_raw, dictionary-encoded:
-// the strings that repeat from row to row (org, indicator, source, unit,
-// qualifier, status, method) are kept once in a dictionary and each row
-// carries their indexes; only quote, location and note travel as strings.
-// The Appender makes a cgo call per string, so this stages about three
-// times faster than appending every column as text; decodeStaged joins the
-// dictionaries back, inside the transaction.
+// the strings that repeat from row to row are kept once in a dictionary
+// and each row carries their numbers — org, indicator (whose unit is the
+// catalogue's, see checkLoad), source, and the kind of figure (qualifier,
+// status, method); only quote, location and note travel as strings. The
+// Appender makes a cgo call per string and an allocation per value, so this
+// stages several times faster than appending every column as text;
+// decodeStaged joins the dictionaries back, inside the transaction.
 func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) (*dictionaries, error) {
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_raw (
-		seq INTEGER, org INTEGER, year INTEGER, ind INTEGER, src INTEGER, value DOUBLE,
-		unit INTEGER, qual INTEGER, status INTEGER, method INTEGER,
+		seq INTEGER, org INTEGER, year INTEGER, ind INTEGER, src INTEGER, kind INTEGER, value DOUBLE,
 		quote VARCHAR, location VARCHAR, note VARCHAR)`); err != nil {
 		return nil, err
 	}
@@ -32,9 +32,12 @@ func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) (*dicti
 			return err
 		}
 		for i, o := range obs {
-			if err := app.AppendRow(int32(i+1), d.org.id(o.OrgCode), int32(o.Year), d.ind.id(o.IndicatorCode),
-				d.src.id(o.SourceID), o.Value, d.unit.id(o.Unit), d.qual.id(o.Qualifier),
-				d.status.id(string(o.Status)), d.method.id(string(o.Method)), o.Quote, o.Location, o.Note); err != nil {
+			ind := d.ind.id(o.IndicatorCode)
+			if int(ind) > len(d.indUnit) {
+				d.indUnit = append(d.indUnit, o.Unit)
+			}
+			if err := app.AppendRow(int32(i+1), d.org.id(o.OrgCode), int32(o.Year), ind, d.src.id(o.SourceID),
+				d.kind(o), o.Value, o.Quote, o.Location, o.Note); err != nil {
 				app.Close()
 				return fmt.Errorf("append observation %d: %w", i+1, err)
 			}
@@ -66,29 +69,65 @@ func (d *dict) id(s string) int32 {
 	return i
 }
 
+// figureKind is what, besides its value, says how a figure stands.
+type figureKind struct {
+	qualifier string
+	status    fazhi.Status
+	method    fazhi.Method
+}
+
 // dictionaries are the dictionaries of one staged batch.
-type dictionaries struct{ org, ind, src, unit, qual, status, method dict }
+type dictionaries struct {
+	org, ind, src dict
+	indUnit       []string // the unit of each indicator, by number - 1
+	kinds         []figureKind
+	kindIndex     map[figureKind]int32
+	lastKind      figureKind
+	lastKindI     int32
+}
 
 func newDictionaries() *dictionaries {
-	d := &dictionaries{}
-	for _, x := range []*dict{&d.org, &d.ind, &d.src, &d.unit, &d.qual, &d.status, &d.method} {
+	d := &dictionaries{kindIndex: map[figureKind]int32{}}
+	for _, x := range []*dict{&d.org, &d.ind, &d.src} {
 		x.index = map[string]int32{}
 	}
 	return d
 }
 
-// stageDicts are the dictionaries of a staged batch, as temp tables
-// (i, v) in the order of dictionaries' fields.
-var stageDicts = []string{"d_org", "d_ind", "d_src", "d_unit", "d_qual", "d_status", "d_method"}
+// kind numbers an observation's kind from 1.
+func (d *dictionaries) kind(o fazhi.Observation) int32 {
+	k := figureKind{o.Qualifier, o.Status, o.Method}
+	if d.lastKindI != 0 && k == d.lastKind {
+		return d.lastKindI
+	}
+	i, ok := d.kindIndex[k]
+	if !ok {
+		d.kinds = append(d.kinds, k)
+		i = int32(len(d.kinds))
+		d.kindIndex[k] = i
+	}
+	d.lastKind, d.lastKindI = k, i
+	return i
+}
+
+// kindsWhere lists the numbers of the kinds for which keep is true.
+func (d *dictionaries) kindsWhere(keep func(figureKind) bool) []int32 {
+	out := []int32{}
+	for i, k := range d.kinds {
+		if keep(k) {
+			out = append(out, int32(i+1))
+		}
+	}
+	return out
+}
 
 // decodedColumns turn the integer-staged rows r back into a figure's
 // columns, joined to the dictionaries.
 const decodedColumns = `d_org.v AS org_code, r.year, d_ind.v AS indicator_code, d_src.v AS source_id, r.value,
-	d_unit.v AS unit, d_qual.v AS qualifier, d_status.v AS status, d_method.v AS method, r.quote, r.location, r.note`
+	d_ind.unit AS unit, d_kind.qualifier, d_kind.status, d_kind.method, r.quote, r.location, r.note`
 
 const dictJoins = `JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i = r.ind
-	JOIN temp.d_src ON d_src.i = r.src JOIN temp.d_unit ON d_unit.i = r.unit JOIN temp.d_qual ON d_qual.i = r.qual
-	JOIN temp.d_status ON d_status.i = r.status JOIN temp.d_method ON d_method.i = r.method`
+	JOIN temp.d_src ON d_src.i = r.src JOIN temp.d_kind ON d_kind.i = r.kind`
 
 // decodeStaged classifies each staged row against the stored figure it
 // would replace (see LoadBatch for which one that is) — effect new, updated
@@ -102,20 +141,37 @@ const dictJoins = `JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i
 // states for the same org, indicator and source a year earlier, found by
 // joining the integer columns (see flagJumps).
 func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool) error {
-	vals := [][]string{d.org.vals, d.ind.vals, d.src.vals, d.unit.vals, d.qual.vals, d.status.vals, d.method.vals}
-	for i, name := range stageDicts {
-		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+name+` AS
-			SELECT unnest(l) AS v, unnest(range(1, len(l) + 1))::INTEGER AS i FROM (SELECT ?::VARCHAR[] AS l)`, strs(vals[i])); err != nil {
-			return fmt.Errorf("dictionary %s: %w", name, err)
+	list := `unnest(range(1, len(?::VARCHAR[]) + 1))::INTEGER AS i`
+	tables := []struct {
+		name, cols string
+		args       []any
+	}{
+		{"d_org", `unnest(?::VARCHAR[]) AS v, ` + list, []any{strs(d.org.vals), strs(d.org.vals)}},
+		{"d_ind", `unnest(?::VARCHAR[]) AS v, unnest(?::VARCHAR[]) AS unit, ` + list, []any{strs(d.ind.vals), strs(d.indUnit), strs(d.ind.vals)}},
+		{"d_src", `unnest(?::VARCHAR[]) AS v, ` + list, []any{strs(d.src.vals), strs(d.src.vals)}},
+	}
+	var quals, statuses, methods []string
+	for _, k := range d.kinds {
+		quals, statuses, methods = append(quals, k.qualifier), append(statuses, string(k.status)), append(methods, string(k.method))
+	}
+	tables = append(tables, struct {
+		name, cols string
+		args       []any
+	}{"d_kind", `unnest(?::VARCHAR[]) AS qualifier, unnest(?::VARCHAR[]) AS status, unnest(?::VARCHAR[]) AS method, ` + list,
+		[]any{strs(quals), strs(statuses), strs(methods), strs(quals)}})
+	for _, t := range tables {
+		if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+t.name+` AS SELECT `+t.cols, t.args...); err != nil {
+			return fmt.Errorf("dictionary %s: %w", t.name, err)
 		}
 	}
-	previous, previousJoin := "NULL::DOUBLE", ""
+	previous, previousJoin, args := "NULL::DOUBLE", "", []any{}
 	if review {
 		// A batch states a figure of a source once (checkStaged), so this
 		// finds at most one row.
 		previous = "p.value"
-		previousJoin = fmt.Sprintf(`LEFT JOIN temp.stage_raw p ON p.org = r.org AND p.ind = r.ind AND p.src = r.src
-			AND p.year = r.year - 1 AND p.status = %d`, d.status.index[string(fazhi.StatusConfirmed)])
+		previousJoin = `LEFT JOIN temp.stage_raw p ON p.org = r.org AND p.ind = r.ind AND p.src = r.src
+			AND p.year = r.year - 1 AND list_contains(?::INTEGER[], p.kind)`
+		args = append(args, d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed }))
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_classified AS
 		SELECT r.*,
@@ -123,8 +179,8 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool)
 			o.source_id AS old_source_id, `+previous+` AS staged_previous
 		FROM temp.stage_raw r `+dictJoins+`
 		LEFT JOIN observations o ON o.org_code = d_org.v AND o.year = r.year AND o.indicator_code = d_ind.v
-			AND CASE WHEN d_method.v = 'upload' THEN o.method = 'upload' ELSE o.source_id = d_src.v END
-		`+previousJoin); err != nil {
+			AND CASE WHEN d_kind.method = 'upload' THEN o.method = 'upload' ELSE o.source_id = d_src.v END
+		`+previousJoin, args...); err != nil {
 		return fmt.Errorf("classify staged figures: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.stage_raw`); err != nil {
@@ -141,11 +197,10 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool)
 // dropStaged removes a batch's temporary tables from its connection.
 const dropStaged = `DROP VIEW IF EXISTS temp.stage_observations; DROP TABLE IF EXISTS temp.stage_classified;
 	DROP TABLE IF EXISTS temp.stage_raw; DROP TABLE IF EXISTS temp.d_org; DROP TABLE IF EXISTS temp.d_ind;
-	DROP TABLE IF EXISTS temp.d_src; DROP TABLE IF EXISTS temp.d_unit; DROP TABLE IF EXISTS temp.d_qual;
-	DROP TABLE IF EXISTS temp.d_status; DROP TABLE IF EXISTS temp.d_method`
+	DROP TABLE IF EXISTS temp.d_src; DROP TABLE IF EXISTS temp.d_kind`
 
 // sameFigure is true when a staged figure (in decodeStaged) equals the
 // stored one (o). The source and location may differ: the same figure
 // restated in another file, or another row, changes nothing.
-const sameFigure = `(r.value = o.value AND d_unit.v = o.unit AND d_qual.v = o.qualifier
-	AND d_status.v = o.status AND d_method.v = o.method AND r.quote = o.quote)`
+const sameFigure = `(r.value = o.value AND d_ind.unit = o.unit AND d_kind.qualifier = o.qualifier
+	AND d_kind.status = o.status AND d_kind.method = o.method AND r.quote = o.quote)`

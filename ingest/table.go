@@ -155,7 +155,10 @@ func (c *collector) tableRow(cells []string, l layout, pos rowPos) {
 	}
 	c.startRow()
 	for col := column(0); col < ncols; col++ {
-		if n := utf8.RuneCountInString(get(col)); n > c.lim.MaxCellChars {
+		// Bytes bound runes: count runes only for a cell that may be too long.
+		if v := get(col); len(v) <= c.lim.MaxCellChars {
+			continue
+		} else if n := utf8.RuneCountInString(v); n > c.lim.MaxCellChars {
 			c.refuse(c.problem(pos, l, col, fmt.Sprintf("单元格有 %d 个字符，超过上限 %d", n, c.lim.MaxCellChars)))
 			return
 		}
