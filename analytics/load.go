@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
-
 	"fazhi"
 )
 
@@ -25,11 +23,6 @@ type Load struct {
 	// DryRun computes the summary a real load would give and stores nothing.
 	DryRun bool
 }
-
-// stageColumns are the columns of the per-connection staging table the
-// Appender writes to, in AppendRow order.
-var stageColumns = []string{"seq", "org_code", "year", "indicator_code", "source_id", "value", "unit",
-	"qualifier", "status", "method", "quote", "location", "note"}
 
 // LoadBatch stores a batch atomically: observations are bulk-appended to a
 // temporary staging table, checked there, then merged into observations in
@@ -124,26 +117,14 @@ func (w *Warehouse) checkLoad(l Load) error {
 
 // stage bulk-appends observations to a temporary table of this connection.
 func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) error {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_observations (
-		seq INTEGER, org_code VARCHAR, year INTEGER, indicator_code VARCHAR, source_id VARCHAR,
-		value DOUBLE, unit VARCHAR, qualifier VARCHAR, status VARCHAR, method VARCHAR,
-		quote VARCHAR, location VARCHAR, note VARCHAR)`); err != nil {
-		return err
+	rows := make([][]driver.Value, len(obs))
+	for i, o := range obs {
+		rows[i] = []driver.Value{int32(i + 1), o.OrgCode, int32(o.Year), o.IndicatorCode, o.SourceID,
+			o.Value, o.Unit, o.Qualifier, string(o.Status), string(o.Method), o.Quote, o.Location, o.Note}
 	}
-	return conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stage_observations")
-		if err != nil {
-			return err
-		}
-		for i, o := range obs {
-			if err := app.AppendRow(int32(i+1), o.OrgCode, int32(o.Year), o.IndicatorCode, o.SourceID,
-				o.Value, o.Unit, o.Qualifier, string(o.Status), string(o.Method), o.Quote, o.Location, o.Note); err != nil {
-				app.Close()
-				return fmt.Errorf("append observation %d: %w", i+1, err)
-			}
-		}
-		return app.Close()
-	})
+	return appendTemp(ctx, conn, "stage_observations", `seq INTEGER, org_code VARCHAR, year INTEGER,
+		indicator_code VARCHAR, source_id VARCHAR, value DOUBLE, unit VARCHAR, qualifier VARCHAR, status VARCHAR,
+		method VARCHAR, quote VARCHAR, location VARCHAR, note VARCHAR`, rows)
 }
 
 // merge runs inside the batch's transaction: integrity checks against the

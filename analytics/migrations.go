@@ -98,6 +98,67 @@ QUALIFY row_number() OVER (
 	         updated_at DESC, source_id
 ) = 1;
 `,
+	// 2: published reports and the review queue of the figures read from them.
+	`
+-- A report read by the extractor: what it says about itself, and the org
+-- and year an analyst confirmed when the text did not say.
+CREATE TABLE documents (
+	source_id    VARCHAR PRIMARY KEY,
+	region       VARCHAR NOT NULL DEFAULT '',
+	bureau       VARCHAR NOT NULL DEFAULT '',
+	bureau_type  VARCHAR NOT NULL DEFAULT '',
+	org_code     VARCHAR,
+	year         INTEGER,
+	encoding     VARCHAR NOT NULL DEFAULT '',
+	meta         JSON,    -- the extractor's metadata with evidence spans
+	removed      JSON,    -- spam and chrome spans left out of matching
+	batch_id     VARCHAR NOT NULL,
+	created_by   VARCHAR NOT NULL,
+	created_at   TIMESTAMPTZ NOT NULL
+);
+CREATE SEQUENCE extracted_figure_ids;
+-- Every figure the extractor found, catalogued or not: the review queue.
+-- An accepted figure also becomes a confirmed observation (method
+-- extracted, or manual when the analyst corrected it).
+CREATE TABLE extracted_figures (
+	id          BIGINT PRIMARY KEY DEFAULT nextval('extracted_figure_ids'),
+	source_id   VARCHAR NOT NULL,
+	seq         INTEGER NOT NULL,
+	indicator   VARCHAR,          -- catalogue code; NULL while uncatalogued
+	label       VARCHAR NOT NULL,
+	value       DOUBLE NOT NULL,
+	unit        VARCHAR NOT NULL,
+	qualifier   VARCHAR NOT NULL DEFAULT '',
+	number      VARCHAR NOT NULL DEFAULT '',
+	quote       VARCHAR NOT NULL,
+	start_byte  INTEGER NOT NULL,
+	end_byte    INTEGER NOT NULL,
+	sentence    VARCHAR NOT NULL DEFAULT '',
+	confidence  DOUBLE NOT NULL,
+	status      VARCHAR NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'rejected')),
+	org_code    VARCHAR,          -- set when the analyst assigns the figure to another org than the document's
+	year        INTEGER,          -- likewise for the year
+	decided_by  VARCHAR,
+	decided_at  TIMESTAMPTZ
+);
+-- An analyst maps a label once; it applies to every document.
+CREATE TABLE label_mappings (
+	label      VARCHAR PRIMARY KEY,
+	indicator  VARCHAR NOT NULL,
+	created_by VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL
+);
+-- Every review decision, append-only: who, when, before and after.
+CREATE TABLE review_decisions (
+	figure_id  BIGINT NOT NULL,
+	action     VARCHAR NOT NULL CHECK (action IN ('accept', 'correct', 'reject', 'reopen', 'map_label', 'assign')),
+	decided_by VARCHAR NOT NULL,
+	decided_at TIMESTAMPTZ NOT NULL,
+	before     JSON,
+	after      JSON
+);
+
+`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.
