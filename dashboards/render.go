@@ -47,6 +47,7 @@ var funcs = template.FuncMap{
 		}
 		return string(s)
 	},
+	"pct": func(f float64) float64 { return 100 * f },
 	"short": func(s string) string {
 		if len(s) > 12 {
 			return s[:12]
@@ -58,7 +59,7 @@ var funcs = template.FuncMap{
 // pages are parsed once: each page template with the shared layout.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"overview", "figures", "document", "error"} {
+	for _, name := range []string{"overview", "figures", "document", "documents", "review", "error"} {
 		out[name] = template.Must(template.New(name).Funcs(funcs).
 			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}

@@ -55,6 +55,14 @@
   function init() {
     var holders = document.querySelectorAll('script[type="application/json"][data-chart]');
     for (var i = 0; i < holders.length; i++) draw(holders[i]);
+    // A "select all" checkbox ticks every checkbox of the name it names.
+    var alls = document.querySelectorAll("input[data-check-all]");
+    for (var k = 0; k < alls.length; k++) {
+      alls[k].addEventListener("change", function (e) {
+        var boxes = document.querySelectorAll('input[type="checkbox"][name="' + e.target.getAttribute("data-check-all") + '"]');
+        for (var m = 0; m < boxes.length; m++) boxes[m].checked = e.target.checked;
+      });
+    }
     // Selects marked data-autosubmit change the view without a button.
     var selects = document.querySelectorAll("select[data-autosubmit]");
     for (var j = 0; j < selects.length; j++) {
