@@ -39,6 +39,20 @@ var (
 	siteNames = regexp.MustCompile(`^(?:[\p{Han}]{2,14}网\s*)+$`)
 )
 
+// maxChromeLine is the byte length above which a line is never chrome.
+const maxChromeLine = 400
+
+// chromeHints are words of which every chrome line holds one; lines without
+// any skip the regular expressions below.
+var chromeHints = newLiteralSet("位置", "首页", ">", "›", "»", "|", "来源", "时间", "日期", "索引", "分类", "机构",
+	"名称", "文号", "访问", "浏览", "点击", "阅读", "字体", "字号", "作者", "编辑", "审核", "分享", "打印", "关闭",
+	"顶部", "扫一扫", "收藏", "TOP", "上一篇", "下一篇", "链接", "版权", "主办", "承办", "标识", "ICP", "地图",
+	"联系", "今天是", "【", "[", "(此件", "-")
+
+func hasChromeHint(s string) bool {
+	return strings.HasSuffix(s, "网") || len(chromeHints.findAll(s)) > 0
+}
+
 // classifyLine tells chrome from prose. The line is folded and trimmed.
 func classifyLine(s string) lineKind {
 	switch {
@@ -46,6 +60,8 @@ func classifyLine(s string) lineKind {
 		return lineBody
 	case sourceLine.MatchString(s):
 		return lineSource
+	case len(s) > maxChromeLine, !hasChromeHint(s):
+		return lineBody // chrome lines are short and hold one of the hints
 	case breadcrumb.MatchString(s), footer.MatchString(s), siteNames.MatchString(s):
 		return lineChrome
 	case fieldStart.MatchString(s):

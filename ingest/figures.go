@@ -111,7 +111,7 @@ func (r *Report) lineFigures(ln line, isLast bool) []rawFigure {
 	var out []rawFigure
 	bookDepth := 0 // inside 《…》 or <…>: a document title
 	quoteEnd := -1 // end of a short quoted phrase: a slogan or a name
-	idiomEnd := -1 // end of a set phrase
+	idiomSpans := idioms.findAll(s[ln.start:ln.end])
 	for i := ln.start; i < ln.end; {
 		ch, size := utf8.DecodeRuneInString(s[i:])
 		switch ch {
@@ -124,15 +124,12 @@ func (r *Report) lineFigures(ln line, isLast bool) []rawFigure {
 				quoteEnd = shortQuoteEnd(s[:ln.end], i+size, ch)
 			}
 		}
-		if loc := idioms.FindStringIndex(s[i:min(ln.end, i+24)]); loc != nil && loc[0] == 0 {
-			idiomEnd = max(idiomEnd, i+loc[1])
-		}
 		if !startsNumber(s, i, ln.start) {
 			i += size
 			continue
 		}
 		f, next, ok := r.readNumber(ln, i)
-		if ok && bookDepth == 0 && i >= quoteEnd && i >= idiomEnd && !r.isTrap(ln, &f, isLast) {
+		if ok && bookDepth == 0 && i >= quoteEnd && !inSpans(idiomSpans, i-ln.start) && !r.isTrap(ln, &f, isLast) {
 			out = append(out, f)
 		}
 		i = max(next, i+size)
@@ -301,4 +298,14 @@ func suffixOf(s string, options ...string) string {
 		}
 	}
 	return ""
+}
+
+// inSpans says whether offset i falls inside one of the [start, end) spans.
+func inSpans(spans [][]int, i int) bool {
+	for _, sp := range spans {
+		if i >= sp[0] && i < sp[1] {
+			return true
+		}
+	}
+	return false
 }

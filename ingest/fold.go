@@ -20,18 +20,22 @@ import (
 //go:embed tradsimp.txt
 var tradSimpData string
 
+// tradSimpLimit bounds the dense table: every pair lies below it (the CJK
+// Unified Ideographs block ends at U+9FFF), so a lookup is one index.
+const tradSimpLimit = 0xA000
+
 var (
 	tradSimpOnce sync.Once
-	tradSimp     map[rune]rune
+	tradSimp     []rune // indexed by traditional rune; 0 when unmapped
 )
 
-func tradToSimp() map[rune]rune {
+func tradToSimp() []rune {
 	tradSimpOnce.Do(func() {
-		tradSimp = make(map[rune]rune, 2600)
+		tradSimp = make([]rune, tradSimpLimit)
 		for line := range strings.SplitSeq(tradSimpData, "\n") {
 			t, n := utf8.DecodeRuneInString(line)
 			s, _ := utf8.DecodeRuneInString(line[n:])
-			if n > 0 && s != utf8.RuneError {
+			if n > 0 && s != utf8.RuneError && t < tradSimpLimit {
 				tradSimp[t] = s
 			}
 		}
@@ -46,15 +50,18 @@ func foldRune(r rune) rune {
 	if r < 0x80 {
 		return r
 	}
-	if r >= 0x3000 && r <= 0xFFEF {
+	if r == 0x3000 || r >= 0xFF01 && r <= 0xFFEF { // the full-width forms
 		if p := width.LookupRune(r); p.Kind() == width.EastAsianFullwidth {
 			if n := p.Narrow(); n != 0 {
 				return n
 			}
 		}
+		return r
 	}
-	if s, ok := tradToSimp()[r]; ok {
-		return s
+	if r < tradSimpLimit {
+		if s := tradToSimp()[r]; s != 0 {
+			return s
+		}
 	}
 	return r
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"fazhi"
 )
 
 // lexiconData is a list of common simplified Chinese words (two to four
@@ -23,17 +25,80 @@ var lexiconData []byte
 //go:embed govterms.txt
 var govTermsData string
 
-type wordSet map[string]struct{}
+// wordSet maps a string to flags: lexWord if it is a word, lexPrefix if a
+// longer word starts with it, so that a scan stops looking early.
+type wordSet map[string]uint8
 
-func (w wordSet) has(s string) bool {
-	_, ok := w[s]
-	return ok
+const (
+	lexWord uint8 = 1 << iota
+	lexPrefix
+)
+
+func (w wordSet) has(s string) bool { return w[s]&lexWord != 0 }
+
+func (w wordSet) add(word string) {
+	w[word] |= lexWord
+	for i := range word {
+		if i > 0 {
+			w[word[:i]] |= lexPrefix
+		}
+	}
 }
 
 var (
 	lexiconOnce sync.Once
 	lexiconSet  wordSet
+	lexiconRune runeLexicon
 )
+
+// runeLexicon holds the same words keyed by packed runes (21 bits each),
+// which hashes far faster than strings in the junk scan's inner loop.
+type runeLexicon struct {
+	short map[uint64]uint8  // two- and three-rune strings: lexWord | lexPrefix
+	quads map[uint64][]rune // three-rune prefix → fourth runes of words
+	// pairs is a one-hash Bloom filter of the two-rune keys of short:
+	// most neighbouring characters start no word, and a bit test spares
+	// them the map lookup.
+	pairs *[pairBits / 64]uint64
+}
+
+const pairBits = 1 << 21
+
+func pairHash(a, b rune) uint64 { return (uint64(a)*0x9E3779B1 ^ uint64(b)) % pairBits }
+
+// mayPair says whether some word may start with a then b.
+func (rl runeLexicon) mayPair(a, b rune) bool {
+	h := pairHash(a, b)
+	return rl.pairs[h/64]&(1<<(h%64)) != 0
+}
+
+func packRunes(rs ...rune) uint64 {
+	var k uint64
+	for _, r := range rs {
+		k = k<<21 | uint64(r)
+	}
+	return k
+}
+
+func (rl runeLexicon) add(word string) {
+	rs := []rune(word)
+	switch len(rs) {
+	case 2, 3:
+		rl.short[packRunes(rs...)] |= lexWord
+		h := pairHash(rs[0], rs[1])
+		rl.pairs[h/64] |= 1 << (h % 64)
+		if len(rs) == 3 {
+			rl.short[packRunes(rs[:2]...)] |= lexPrefix
+		}
+	case 4:
+		h := pairHash(rs[0], rs[1])
+		rl.pairs[h/64] |= 1 << (h % 64)
+		k := packRunes(rs[:3]...)
+		rl.quads[k] = append(rl.quads[k], rs[3])
+		rl.short[k] |= lexPrefix
+		rl.short[packRunes(rs[:2]...)] |= lexPrefix
+	}
+}
 
 // lexicon returns the word list; a broken embedded file yields an empty set
 // (junk detection then finds nothing) rather than a panic.
@@ -46,6 +111,19 @@ func lexicon() wordSet {
 			}
 		}
 		addWords(lexiconSet, govTermsData)
+		lexiconRune = runeLexicon{short: make(map[uint64]uint8, 90000), quads: map[uint64][]rune{}, pairs: new([pairBits / 64]uint64)}
+		for w := range lexiconSet {
+			if lexiconSet[w]&lexWord != 0 {
+				lexiconRune.add(w)
+			}
+		}
+		// The catalogue's names and aliases are words of report prose too.
+		for _, ind := range fazhi.DefaultCatalog().Indicators {
+			for _, w := range append([]string{ind.Name}, ind.Aliases...) {
+				lexiconSet.add(foldString(w))
+				lexiconRune.add(foldString(w))
+			}
+		}
 	})
 	return lexiconSet
 }
@@ -54,7 +132,13 @@ func addWords(set wordSet, list string) {
 	for line := range strings.SplitSeq(list, "\n") {
 		line = strings.TrimSpace(line)
 		if line != "" && !strings.HasPrefix(line, "#") {
-			set[line] = struct{}{}
+			set.add(line)
 		}
 	}
+}
+
+// runeWords returns the rune-keyed view of the lexicon.
+func runeWords() runeLexicon {
+	lexicon()
+	return lexiconRune
 }

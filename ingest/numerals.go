@@ -21,10 +21,13 @@ var chineseUnits = map[rune]int{'十': 10, '拾': 10, '百': 100, '佰': 100, '�
 var chineseBig = map[rune]int{'万': 10000, '亿': 100000000}
 
 func isChineseNumeral(r rune) bool {
-	_, d := chineseDigits[r]
-	_, u := chineseUnits[r]
-	_, b := chineseBig[r]
-	return d || u || b
+	switch r {
+	case '零', '〇', '一', '二', '两', '三', '四', '五', '六', '七', '八', '九',
+		'壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖',
+		'十', '拾', '百', '佰', '千', '仟', '万', '亿':
+		return true
+	}
+	return false
 }
 
 // ParseChineseNumber reads a Chinese numeral: positional forms (十二, 二十,

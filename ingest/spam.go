@@ -40,15 +40,60 @@ var (
 	spamStrong = regexp.MustCompile(`(?i)赌|博彩|官网|网址|投注|百家乐|老虎机|彩|娱乐|金沙|葡京|威尼斯人|伟德|必威|亚博|华体会|金博宝|bet`)
 )
 
-// spamSpans finds gambling and advertising phrases in folded text.
-func spamSpans(folded string) []span {
-	var out []span
-	for _, m := range spamPhrase.FindAllStringIndex(folded, -1) {
-		if spamStrong.MatchString(folded[m[0]:m[1]]) {
-			out = append(out, span{m[0], m[1]})
+// spamTriggers are literal words of which every spam phrase holds one.
+var spamTriggers = []string{"赌", "博彩", "官网", "网址", "投注", "百家乐", "老虎机", "彩", "娱乐", "金沙", "葡京", "威尼斯人", "伟德", "必威", "亚博", "华体会", "金博宝", "bet", "BET", "Bet"}
+
+func hasSpamTrigger(s string) bool {
+	for _, w := range spamTriggers {
+		if strings.Contains(s, w) {
+			return true
 		}
 	}
-	return out
+	return false
+}
+
+// spamSpans finds gambling and advertising phrases in folded text.
+func spamSpans(folded string) []span {
+	// Most reports are clean: look for a tell-tale word before running the
+	// phrase grammar over the whole text.
+	if !hasSpamTrigger(folded) {
+		return nil
+	}
+	// Run the grammar only on windows around each trigger word: spam
+	// phrases are short, reports long.
+	var windows []span
+	for _, w := range spamTriggers {
+		for off := 0; ; {
+			i := strings.Index(folded[off:], w)
+			if i < 0 {
+				break
+			}
+			at := off + i
+			windows = append(windows, span{runeFloor(folded, at-spamWindow), runeFloor(folded, at+len(w)+spamWindow)})
+			off = at + len(w)
+		}
+	}
+	var out []span
+	for _, win := range mergeSpans(windows) {
+		for _, m := range spamPhrase.FindAllStringIndex(folded[win.start:win.end], -1) {
+			if spamStrong.MatchString(folded[win.start+m[0] : win.start+m[1]]) {
+				out = append(out, span{win.start + m[0], win.start + m[1]})
+			}
+		}
+	}
+	return mergeSpans(out)
+}
+
+// spamWindow is how far around a trigger word a spam phrase may reach.
+const spamWindow = 90
+
+// runeFloor clamps i into s and moves it back to a rune boundary.
+func runeFloor(s string, i int) int {
+	i = max(0, min(i, len(s)))
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
 
 // functionChars are single-character words of running prose; a run of
@@ -63,72 +108,95 @@ const placeSuffixes = "省市区县镇乡村街路港湾山河湖桥州旗"
 // word elsewhere in the document. Real prose rarely has such runs; the
 // injected tokens always do. Runs that end a place name are left alone.
 func junkSpans(folded string) []span {
-	lex := lexicon()
-	type hanRun struct {
-		start   int
-		runes   []rune
-		offsets []int // byte offset of each rune in folded
-		covered []bool
+	lex, words := lexicon(), runeWords()
+	// The test "used nowhere else" needs enough text to mean anything.
+	if utf8.RuneCountInString(folded) < minJunkText {
+		return nil
 	}
+	// All Han runs share three slices; a run is a [from, to) range of them.
+	type hanRun struct{ from, to int }
 	var runs []hanRun
-	known := map[rune]bool{}
+	runes := make([]rune, 0, len(folded)/3)
+	offsets := make([]int, 0, len(folded)/3)
+	var known runeBits
 	for i := 0; i < len(folded); {
 		r, size := utf8.DecodeRuneInString(folded[i:])
 		if !isHan(r) {
 			i += size
 			continue
 		}
-		run := hanRun{start: i}
+		run := hanRun{from: len(runes)}
 		for i < len(folded) {
 			r, size = utf8.DecodeRuneInString(folded[i:])
 			if !isHan(r) {
 				break
 			}
-			run.runes = append(run.runes, r)
-			run.offsets = append(run.offsets, i)
+			runes = append(runes, r)
+			offsets = append(offsets, i)
 			i += size
 		}
-		run.offsets = append(run.offsets, i)
-		run.covered = make([]bool, len(run.runes))
-		for a := range run.runes {
-			for n := 2; n <= 4 && a+n <= len(run.runes); n++ {
-				if lex.has(folded[run.offsets[a]:run.offsets[a+n]]) {
-					for k := a; k < a+n; k++ {
-						run.covered[k] = true
-						known[run.runes[k]] = true
-					}
+		run.to = len(runes)
+		runs = append(runs, run)
+	}
+	offsets = append(offsets, len(folded))
+	covered := make([]bool, len(runes))
+	for _, run := range runs {
+		rs := runes[run.from:run.to]
+		for a := 0; a+1 < len(rs); a++ {
+			if !words.mayPair(rs[a], rs[a+1]) {
+				continue
+			}
+			n := 0 // length of the longest word starting at a
+			flags := words.short[packRunes(rs[a], rs[a+1])]
+			if flags&lexWord != 0 {
+				n = 2
+			}
+			if flags&lexPrefix != 0 && a+2 < len(rs) {
+				flags = words.short[packRunes(rs[a], rs[a+1], rs[a+2])]
+				if flags&lexWord != 0 {
+					n = 3
+				}
+				if flags&lexPrefix != 0 && a+3 < len(rs) && slices.Contains(words.quads[packRunes(rs[a], rs[a+1], rs[a+2])], rs[a+3]) {
+					n = 4
 				}
 			}
+			for k := a; k < a+n; k++ {
+				covered[run.from+k] = true
+				known.set(rs[k])
+			}
 		}
-		runs = append(runs, run)
 	}
 	var out []span
 	for _, run := range runs {
-		for a := 0; a < len(run.runes); {
-			if !isJunkCandidate(run.runes[a], run.covered[a], known) {
+		rs, cov, offs := runes[run.from:run.to], covered[run.from:run.to], offsets[run.from:run.to+1]
+		candidate := func(k int) bool {
+			return !cov[k] && !known.has(rs[k]) && !strings.ContainsRune(functionChars, rs[k])
+		}
+		for a := 0; a < len(rs); {
+			if !candidate(a) {
 				a++
 				continue
 			}
 			b := a
-			for b < len(run.runes) && isJunkCandidate(run.runes[b], run.covered[b], known) {
+			for b < len(rs) && candidate(b) {
 				b++
 			}
 			// A character at the edge that forms a word with the character
 			// across the run belongs to the prose the junk was put into
 			// (办 of "办凝永微法").
 			a2, b2 := a, b
-			if b2 < len(run.runes) && a2 < b2 && lex.has(string([]rune{run.runes[a2], run.runes[b2]})) {
+			if b2 < len(rs) && a2 < b2 && lex.has(string([]rune{rs[a2], rs[b2]})) {
 				a2++
 			}
-			if a2 > 0 && a2 < b2 && lex.has(string([]rune{run.runes[a2-1], run.runes[b2-1]})) {
+			if a2 > 0 && a2 < b2 && lex.has(string([]rune{rs[a2-1], rs[b2-1]})) {
 				b2--
 			}
 			next := rune(0)
-			if b < len(run.runes) {
-				next = run.runes[b]
+			if b < len(rs) {
+				next = rs[b]
 			}
-			if b2-a2 >= 3 && !strings.ContainsRune(placeSuffixes, run.runes[b-1]) && !strings.ContainsRune(placeSuffixes, next) {
-				out = append(out, span{run.offsets[a2], run.offsets[b2]})
+			if b2-a2 >= 3 && !strings.ContainsRune(placeSuffixes, rs[b-1]) && !strings.ContainsRune(placeSuffixes, next) {
+				out = append(out, span{offs[a2], offs[b2]})
 			}
 			a = b
 		}
@@ -136,9 +204,21 @@ func junkSpans(folded string) []span {
 	return out
 }
 
-func isJunkCandidate(r rune, covered bool, known map[rune]bool) bool {
-	return !covered && !known[r] && !strings.ContainsRune(functionChars, r)
+// runeBits is a set of runes of the Basic Multilingual Plane.
+type runeBits [0x10000 / 64]uint64
+
+func (b *runeBits) set(r rune) {
+	if r < 0x10000 {
+		b[r/64] |= 1 << (r % 64)
+	}
 }
+
+func (b *runeBits) has(r rune) bool {
+	return r < 0x10000 && b[r/64]&(1<<(r%64)) != 0
+}
+
+// minJunkText is the length of text below which junk detection is off.
+const minJunkText = 300
 
 // mergeSpans sorts spans and joins overlapping ones.
 func mergeSpans(spans []span) []span {

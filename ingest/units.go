@@ -1,9 +1,6 @@
 package ingest
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // countUnits are the measure words and units a figure may carry, longest
 // first so that 人次 wins over 人 and 个工作日 over 个. Date and numbering
@@ -48,7 +45,9 @@ func unitClass(u string) string {
 // idioms hold a numeral and a measure word but state no quantity: reform
 // slogans and set phrases of government prose. Figures inside them are
 // dropped wherever they appear, quoted or not.
-var idioms = regexp.MustCompile(`一件事|一次性|一站式|一张网|一网通办|一网统管|一窗|一门式|一把手|一盘棋|一揽子|一系列|一批|一次办|最多跑一次|跑一次|一条龙|一张图|一体化|三项制度|两个确立|两个维护|四个意识|四个自信|两学一做|一岗双责|一案双查|一事一议|一人一档|一校一|一村一|一企一|一类|一次也不用跑|一起`)
+var idioms = newLiteralSet(
+	"一件事", "一次性", "一站式", "一张网", "一网通办", "一网统管", "一窗", "一门式", "一把手", "一盘棋", "一揽子", "一系列", "一批", "一次办", "最多跑一次", "跑一次", "一条龙", "一张图", "一体化", "三项制度", "两个确立", "两个维护", "四个意识", "四个自信", "两学一做", "一岗双责", "一案双查", "一事一议", "一人一档", "一校一", "一村一", "一企一", "一类", "一次也不用跑", "一起",
+)
 
 // articleVerbs in front of a bare 一 + measure word make it an article
 // ("作为一项基础性工作"), not a count.
