@@ -41,37 +41,16 @@ var (
 )
 
 // spamTriggers are literal words of which every spam phrase holds one.
-var spamTriggers = []string{"赌", "博彩", "官网", "网址", "投注", "百家乐", "老虎机", "彩", "娱乐", "金沙", "葡京", "威尼斯人", "伟德", "必威", "亚博", "华体会", "金博宝", "bet", "BET", "Bet"}
-
-func hasSpamTrigger(s string) bool {
-	for _, w := range spamTriggers {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
+var spamTriggers = newLiteralSet("赌", "博彩", "官网", "网址", "投注", "百家乐", "老虎机", "彩", "娱乐", "金沙", "葡京",
+	"威尼斯人", "伟德", "必威", "亚博", "华体会", "金博宝", "bet", "BET", "Bet")
 
 // spamSpans finds gambling and advertising phrases in folded text.
 func spamSpans(folded string) []span {
-	// Most reports are clean: look for a tell-tale word before running the
-	// phrase grammar over the whole text.
-	if !hasSpamTrigger(folded) {
-		return nil
-	}
 	// Run the grammar only on windows around each trigger word: spam
 	// phrases are short, reports long.
 	var windows []span
-	for _, w := range spamTriggers {
-		for off := 0; ; {
-			i := strings.Index(folded[off:], w)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			windows = append(windows, span{runeFloor(folded, at-spamWindow), runeFloor(folded, at+len(w)+spamWindow)})
-			off = at + len(w)
-		}
+	for _, hit := range spamTriggers.findAll(folded) {
+		windows = append(windows, span{runeFloor(folded, hit[0]-spamWindow), runeFloor(folded, hit[1]+spamWindow)})
 	}
 	var out []span
 	for _, win := range mergeSpans(windows) {
