@@ -16,6 +16,9 @@ type figureContext struct {
 	before, after, joined string
 }
 
+// maxSentence bounds how far a sentence reaches from its figure.
+const maxSentence = 600
+
 // sentenceEnds close a sentence for Figure.Sentence.
 const sentenceEnds = "。!?;;\n"
 
@@ -213,15 +216,17 @@ func sortRaw(fs []rawFigure) {
 // dress turns a raw figure into a Figure with original offsets and quote.
 func (r *Report) dress(ln line, f *rawFigure) Figure {
 	start, end := r.origSpan(f.a, f.b)
+	// A sentence ends at 。!?; or the line; a run-on line is cut at
+	// maxSentence bytes each side so that long lines stay linear.
 	sa, sb := f.a, f.b
-	for sa > ln.start {
+	for sa > ln.start && f.a-sa < maxSentence {
 		ch, size := utf8.DecodeLastRuneInString(r.norm[:sa])
 		if strings.ContainsRune(sentenceEnds, ch) {
 			break
 		}
 		sa -= size
 	}
-	for sb < ln.end {
+	for sb < ln.end && sb-f.b < maxSentence {
 		ch, size := utf8.DecodeRuneInString(r.norm[sb:])
 		sb += size
 		if strings.ContainsRune(sentenceEnds, ch) {

@@ -129,7 +129,11 @@ func (r *Report) lineFigures(ln line, isLast bool) []rawFigure {
 			continue
 		}
 		f, next, ok := r.readNumber(ln, i)
-		if ok && bookDepth == 0 && i >= quoteEnd && !inSpans(idiomSpans, i-ln.start) && !r.isTrap(ln, &f, isLast) {
+		for len(idiomSpans) > 0 && idiomSpans[0][1] <= i-ln.start {
+			idiomSpans = idiomSpans[1:] // spans are in order: drop those passed
+		}
+		inIdiom := len(idiomSpans) > 0 && idiomSpans[0][0] <= i-ln.start
+		if ok && bookDepth == 0 && i >= quoteEnd && !inIdiom && !r.isTrap(ln, &f, isLast) {
 			out = append(out, f)
 		}
 		i = max(next, i+size)
@@ -142,7 +146,8 @@ func (r *Report) lineFigures(ln line, isLast bool) []rawFigure {
 // “十一个坚持”); otherwise -1.
 func shortQuoteEnd(s string, from int, open rune) int {
 	closeQuote := map[rune]string{'“': "”", '"': "\"", '「': "」", '‘': "’"}[open]
-	end := strings.Index(s[from:], closeQuote)
+	// A short phrase closes within 16 characters: look no further.
+	end := strings.Index(s[from:min(len(s), from+16*4+len(closeQuote))], closeQuote)
 	if end < 0 || utf8.RuneCountInString(s[from:from+end]) > 16 {
 		return -1
 	}
@@ -176,6 +181,9 @@ func (r *Report) readNumber(ln line, i int) (f rawFigure, next int, ok bool) {
 		j += len("百分之")
 	}
 	numStart := j
+	if j >= len(s) {
+		return f, j, false // 百分之 at the end of a line
+	}
 	var core string
 	if c := s[j]; c >= '0' && c <= '9' {
 		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ',' && isThousands(s, j) || s[j] == '.' && j+1 < len(s) && s[j+1] >= '0' && s[j+1] <= '9') {
@@ -298,14 +306,4 @@ func suffixOf(s string, options ...string) string {
 		}
 	}
 	return ""
-}
-
-// inSpans says whether offset i falls inside one of the [start, end) spans.
-func inSpans(spans [][]int, i int) bool {
-	for _, sp := range spans {
-		if i >= sp[0] && i < sp[1] {
-			return true
-		}
-	}
-	return false
 }
