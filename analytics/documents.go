@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fazhi"
@@ -265,4 +266,44 @@ func queryExtracted(ctx context.Context, q querier, where string, args ...any) (
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// ResolveReportOrg finds the org a report is about from what its text says:
+// the region (张家港市) and the reporting unit as written (市教育局, 区卫生健康委)
+// or its bureau type (教育, 卫健). A 政府 report belongs to the region itself.
+// It returns "" when no org, or more than one, fits: the analyst then
+// files the report by hand, nothing is guessed.
+func (w *Warehouse) ResolveReportOrg(ctx context.Context, region, bureau, bureauType string) (string, error) {
+	if region == "" {
+		return "", nil
+	}
+	orgs, err := w.Orgs(ctx, "")
+	if err != nil {
+		return "", fmt.Errorf("resolve report org: %w", err)
+	}
+	short := strings.TrimLeft(bureau, "市区县")
+	var byName, byType []string
+	for _, o := range orgs {
+		// Only a report of the government itself, not of a zone or town
+		// the extractor also types 政府, belongs to the region.
+		if bureauType == "政府" && strings.Contains(bureau, "政府") && o.Kind != fazhi.OrgBureau && o.FullName == region {
+			return o.Code, nil
+		}
+		if o.Kind != fazhi.OrgBureau || o.Region != region {
+			continue
+		}
+		if short != "" && (o.Name == short || o.FullName == region+short || strings.HasPrefix(o.Name, short) || strings.HasPrefix(short, o.Name)) {
+			byName = append(byName, o.Code)
+		}
+		if bureauType != "" && o.BureauType == bureauType {
+			byType = append(byType, o.Code)
+		}
+	}
+	switch {
+	case len(byName) == 1:
+		return byName[0], nil
+	case len(byName) == 0 && len(byType) == 1:
+		return byType[0], nil
+	}
+	return "", nil
 }

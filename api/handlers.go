@@ -45,14 +45,6 @@ func (s *Server) figures(c *echo.Context) error {
 	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
 }
 
-func (s *Server) document(c *echo.Context) error {
-	p, err := dashboards.Document(c.Request().Context(), s.wh, c.Param("id"), c.QueryParam("hl"))
-	if err != nil {
-		return err
-	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
-}
-
 // healthz answers 200 when the database answers a query, 503 otherwise.
 func (s *Server) healthz(c *echo.Context) error {
 	if err := s.wh.Ping(c.Request().Context()); err != nil {

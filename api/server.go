@@ -39,6 +39,7 @@ func (s *Server) routes() {
 	e.GET("/", s.overview)
 	e.GET("/figures", s.figures)
 	e.GET("/documents/:id", s.document)
+	s.reviewRoutes()
 	e.GET("/healthz", s.healthz)
 	e.GET("/api/v1/catalog", s.catalog)
 	e.StaticFS("/static", dashboards.Static(), cacheStatic)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"fazhi"
@@ -16,6 +17,7 @@ type ReviewFigure struct {
 	analytics.ExtractedFigure
 	IndicatorName string
 	Display       string // value with qualifier and unit, as read
+	Written       string // the number as the text writes it, when that differs (四, 2.2万)
 	Chosen        bool
 }
 
@@ -84,6 +86,9 @@ func Review(ctx context.Context, w *analytics.Warehouse, id string, chosen int64
 	for _, f := range figs {
 		rf := ReviewFigure{ExtractedFigure: f, Chosen: f.ID == chosen,
 			Display: displayRead(f.Value, f.Unit, f.Qualifier)}
+		if f.Number != "" && f.Number != strconv.FormatFloat(f.Value, 'f', -1, 64) {
+			rf.Written = f.Number
+		}
 		if ind, ok := cat.Indicator(f.Indicator); ok {
 			rf.IndicatorName = ind.Name
 		} else {
@@ -143,3 +148,23 @@ func Documents(ctx context.Context, w *analytics.Warehouse) (*DocumentsPage, err
 
 // Render writes the page.
 func (p *DocumentsPage) Render(w io.Writer) error { return render(w, "documents", p) }
+
+// ChooseSpan brings into view the figure whose quote is the "start-end"
+// byte span hl, as chart points and the figures page link it.
+func (p *ReviewPage) ChooseSpan(hl string) {
+	start, end, ok := spanOf(hl)
+	if !ok {
+		return
+	}
+	for i := range p.Figures {
+		if f := &p.Figures[i]; f.Start == start && f.End == end {
+			f.Chosen, p.Chosen = true, f.ID
+			for j := range p.Segments {
+				if p.Segments[j].FigureID == f.ID {
+					p.Segments[j].Chosen = true
+				}
+			}
+			return
+		}
+	}
+}
