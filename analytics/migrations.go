@@ -159,6 +159,57 @@ CREATE TABLE review_decisions (
 );
 
 `,
+	// 3: accounts, their sessions and API tokens, and the audit log.
+	`
+CREATE SEQUENCE user_ids;
+CREATE TABLE users (
+	id            BIGINT PRIMARY KEY DEFAULT nextval('user_ids'),
+	name          VARCHAR NOT NULL UNIQUE,
+	display_name  VARCHAR NOT NULL DEFAULT '',
+	role          VARCHAR NOT NULL CHECK (role IN ('viewer', 'reporter', 'analyst', 'admin')),
+	org_code      VARCHAR,          -- a reporter's org: it sees that org and those below it
+	password_hash VARCHAR NOT NULL, -- argon2id, PHC string format
+	disabled      BOOLEAN NOT NULL DEFAULT false,
+	created_by    VARCHAR NOT NULL,
+	created_at    TIMESTAMPTZ NOT NULL,
+	last_login    TIMESTAMPTZ
+);
+-- A signed-in browser. Only the sha256 of the cookie's value is stored, so
+-- that a copy of the database does not let anyone in.
+CREATE TABLE sessions (
+	id_hash    VARCHAR PRIMARY KEY,
+	user_id    BIGINT NOT NULL,
+	csrf_token VARCHAR NOT NULL, -- the synchronizer token of this session's forms
+	created_at TIMESTAMPTZ NOT NULL,
+	last_seen  TIMESTAMPTZ NOT NULL,
+	address    VARCHAR NOT NULL DEFAULT ''
+);
+-- Tokens for scripts (Authorization: Bearer), stored hashed likewise.
+CREATE TABLE api_tokens (
+	id_hash    VARCHAR PRIMARY KEY,
+	user_id    BIGINT NOT NULL,
+	label      VARCHAR NOT NULL DEFAULT '',
+	created_at TIMESTAMPTZ NOT NULL,
+	last_used  TIMESTAMPTZ,
+	revoked_at TIMESTAMPTZ
+);
+-- Every state change and every attempt at one, append-only: the warehouse
+-- has no statement that updates or deletes a row of it.
+CREATE SEQUENCE audit_ids;
+CREATE TABLE audit_log (
+	id          BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+	occurred_at TIMESTAMPTZ NOT NULL,
+	actor       VARCHAR NOT NULL,  -- user name; for a failed login, the name tried
+	role        VARCHAR NOT NULL DEFAULT '',
+	action      VARCHAR NOT NULL,
+	target      VARCHAR NOT NULL DEFAULT '',
+	outcome     VARCHAR NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+	status      INTEGER NOT NULL DEFAULT 0,
+	detail      VARCHAR NOT NULL DEFAULT '',
+	address     VARCHAR NOT NULL DEFAULT '',
+	request_id  VARCHAR NOT NULL DEFAULT ''
+);
+`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.
