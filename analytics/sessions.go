@@ -33,9 +33,9 @@ type Session struct {
 	LastSeen  time.Time
 }
 
-// randomToken is 32 random bytes, base64url: the value of a cookie, a CSRF
+// RandomToken is 32 random bytes, base64url: the value of a cookie, a CSRF
 // token or an API token.
-func randomToken() string {
+func RandomToken() string {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
@@ -54,9 +54,9 @@ func tokenHash(token string) string {
 // cookie; only its hash is stored. Sessions past their lifetime are
 // removed on the way.
 func (w *Warehouse) CreateSession(ctx context.Context, u fazhi.User, address string) (string, Session, error) {
-	token := randomToken()
+	token := RandomToken()
 	now := time.Now()
-	s := Session{User: u, CSRF: randomToken(), CreatedAt: now, LastSeen: now}
+	s := Session{User: u, CSRF: RandomToken(), CreatedAt: now, LastSeen: now}
 	w.authMu.Lock()
 	defer w.authMu.Unlock()
 	if _, err := w.db.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen < ? OR created_at < ?`,
@@ -132,7 +132,7 @@ func (w *Warehouse) CreateToken(ctx context.Context, name, label string) (string
 	if u.Disabled {
 		return "", fazhi.Errorf(fazhi.EINVALID, "用户 %s 已停用", name)
 	}
-	token := apiTokenPrefix + randomToken()
+	token := apiTokenPrefix + RandomToken()
 	w.authMu.Lock()
 	defer w.authMu.Unlock()
 	if _, err := w.db.ExecContext(ctx, `INSERT INTO api_tokens (id_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)`,

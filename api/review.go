@@ -1,11 +1,11 @@
 package api
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,42 +27,63 @@ func (s *Server) reviewRoutes() {
 	s.echo.POST("/labels", s.mapLabel)
 }
 
+// documents lists the reports the reader may follow: all of them, or a
+// reporter's own orgs' and own uploads.
 func (s *Server) documents(c *echo.Context) error {
 	p, err := dashboards.Documents(c.Request().Context(), s.wh)
 	if err != nil {
 		return err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	all, orgs, err := s.pendingScope(c)
+	if err != nil {
+		return err
+	}
+	if !all {
+		me := current(c).user.Name
+		p.Docs = slices.DeleteFunc(p.Docs, func(d analytics.Document) bool {
+			return !slices.Contains(orgs, d.OrgCode) && d.CreatedBy != me
+		})
+		p.Orgs = slices.DeleteFunc(p.Orgs, func(o fazhi.Org) bool { return !slices.Contains(orgs, o.Code) })
+	}
+	return page(c, p)
 }
 
-// document shows a report for review, or any other source as text.
+// document shows a report with its figures under review to who may see
+// them (read-only unless they may review), and any source — a report
+// too, to other readers — as text with a span highlighted.
 func (s *Server) document(c *echo.Context) error {
 	ctx, id := c.Request().Context(), c.Param("id")
-	if dashboards.IsReport(ctx, s.wh, id) {
-		chosen, _ := strconv.ParseInt(c.QueryParam("figure"), 10, 64)
-		p, err := dashboards.Review(ctx, s.wh, id, chosen)
-		if err != nil {
+	if doc, _, err := s.wh.Document(ctx, id); err == nil {
+		if ok, err := s.seesPending(c, doc.OrgCode, doc.CreatedBy); err != nil {
 			return err
+		} else if ok {
+			chosen, _ := strconv.ParseInt(c.QueryParam("figure"), 10, 64)
+			p, err := dashboards.Review(ctx, s.wh, id, chosen)
+			if err != nil {
+				return err
+			}
+			if chosen == 0 { // a chart point links with ?hl=start-end
+				p.ChooseSpan(c.QueryParam("hl"))
+			}
+			return page(c, p)
 		}
-		if chosen == 0 { // a chart point links with ?hl=start-end
-			p.ChooseSpan(c.QueryParam("hl"))
-		}
-		return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
 	}
 	p, err := dashboards.Document(ctx, s.wh, id, c.QueryParam("hl"))
 	if err != nil {
 		return err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	return page(c, p)
 }
 
 // uploadReports stores the uploaded reports as one batch of pending
 // figures: all files or none.
 func (s *Server) uploadReports(c *echo.Context) error {
 	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, maxReportUpload)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return fazhi.Errorf(fazhi.EINVALID, "上传失败：文件总大小不能超过 %d MB（%v）", maxReportUpload>>20, err)
+	if err := parseForm(r); err != nil { // the body limit is the route's (see policies)
+		return err
+	}
+	if r.MultipartForm == nil {
+		return fazhi.Errorf(fazhi.EINVALID, "上传须使用 multipart/form-data 表单")
 	}
 	org := r.FormValue("org")
 	year, err := formYear(r.FormValue("year"))
@@ -74,6 +95,13 @@ func (s *Server) uploadReports(c *echo.Context) error {
 		return fazhi.Errorf(fazhi.EINVALID, "没有选择报告文件")
 	}
 	ctx := r.Context()
+	all, scope, err := s.pendingScope(c)
+	if err != nil {
+		return err
+	}
+	if !all && org != "" && !slices.Contains(scope, org) {
+		return echo.NewHTTPError(http.StatusForbidden, "只能上传本单位及下属单位的报告")
+	}
 	var loads []analytics.DocumentLoad
 	var problems []string
 	for _, fh := range files {
@@ -94,6 +122,15 @@ func (s *Server) uploadReports(c *echo.Context) error {
 			problems = append(problems, fazhi.ErrorMessage(err))
 			continue
 		}
+		if !all { // a reporter's report is its own org's unless it names one below it
+			switch d := &load.Doc; {
+			case d.OrgCode == "":
+				d.OrgCode = current(c).user.OrgCode
+			case !slices.Contains(scope, d.OrgCode):
+				return echo.NewHTTPError(http.StatusForbidden, fmt.Sprintf("%s：报告属于其他单位（%s %s），只能上传本单位及下属单位的报告",
+					load.Source.FileName, d.Region, d.Bureau))
+			}
+		}
 		loads = append(loads, load)
 	}
 	if len(problems) > 0 {
@@ -103,6 +140,12 @@ func (s *Server) uploadReports(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	names := make([]string, len(loads))
+	for i, l := range loads {
+		names[i] = l.Source.FileName
+	}
+	auditTarget(c, b.ID)
+	auditDetail(c, fmt.Sprintf("%d 份报告（%s），新增待审核数据 %d 条", len(loads), strings.Join(names, "、"), b.New))
 	for _, l := range loads {
 		zerologCtx(c).Info().Str("batch", b.ID).Msg("report uploaded: " + describeLoad(l))
 	}
@@ -140,6 +183,11 @@ func (s *Server) reviewFigures(c *echo.Context) error {
 	if d.Action == analytics.ActionCorrect && d.Value == nil && d.Indicator == "" && d.Year == 0 && d.Org == "" && d.Unit == "" {
 		return fazhi.Errorf(fazhi.EINVALID, "没有填写更正内容：请填写数值、指标、年度或单位")
 	}
+	ids := make([]string, len(d.FigureIDs))
+	for i, id := range d.FigureIDs {
+		ids[i] = "#" + strconv.FormatInt(id, 10)
+	}
+	auditDetail(c, d.Action+" "+strings.Join(ids, " "))
 	if _, err := s.wh.Review(r.Context(), d); err != nil {
 		return err
 	}
@@ -158,6 +206,7 @@ func (s *Server) assignDocument(c *echo.Context) error {
 	if year == 0 {
 		return fazhi.Errorf(fazhi.EINVALID, "请填写年度")
 	}
+	auditDetail(c, fmt.Sprintf("单位 %s，年度 %d", c.FormValue("org"), year))
 	if err := s.wh.AssignDocument(c.Request().Context(), c.Param("id"), c.FormValue("org"), year, who(c)); err != nil {
 		return err
 	}
@@ -165,6 +214,8 @@ func (s *Server) assignDocument(c *echo.Context) error {
 }
 
 func (s *Server) mapLabel(c *echo.Context) error {
+	auditTarget(c, c.FormValue("label"))
+	auditDetail(c, "指标 "+c.FormValue("indicator"))
 	if _, err := s.wh.MapLabel(c.Request().Context(), c.FormValue("label"), c.FormValue("indicator"), who(c)); err != nil {
 		return err
 	}

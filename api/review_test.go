@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -13,16 +12,6 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
-
-// post sends a form or a multipart body and returns the response.
-func post(t *testing.T, h http.Handler, target, contentType string, body []byte) (*http.Response, string) {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	h.ServeHTTP(rec, req)
-	return rec.Result(), rec.Body.String()
-}
 
 func multipartFiles(t *testing.T, fields map[string]string, files map[string][]byte) (string, []byte) {
 	t.Helper()
