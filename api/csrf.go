@@ -24,10 +24,7 @@ func checkCSRF(c *echo.Context, p *principal) error {
 	r := c.Request()
 	got := r.Header.Get(csrfHeader)
 	if got == "" {
-		if err := parseForm(r); err != nil {
-			return err
-		}
-		got = r.PostFormValue(csrfField)
+		got = r.PostFormValue(csrfField) // parsed by enforce
 	}
 	if !equalTokens(got, p.csrf) {
 		return echo.NewHTTPError(http.StatusForbidden, "表单已失效或来源不明（CSRF 校验失败）：请刷新页面后重试")
@@ -40,13 +37,17 @@ func checkCSRF(c *echo.Context, p *principal) error {
 const multipartMemory = 8 << 20
 
 // parseForm reads a form body, urlencoded or multipart, once: handlers
-// read the parsed values afterwards. A body over the route's limit is 413.
+// read the parsed values afterwards. Other bodies (JSON, files) are left
+// to their handlers. A body over the route's limit is 413.
 func parseForm(r *http.Request) error {
 	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	switch ct := r.Header.Get("Content-Type"); {
+	case strings.HasPrefix(ct, "multipart/form-data"):
 		err = r.ParseMultipartForm(multipartMemory)
-	} else {
+	case ct == "" || strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
 		err = r.ParseForm()
+	default:
+		return nil
 	}
 	var tooBig *http.MaxBytesError
 	switch {

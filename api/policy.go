@@ -134,7 +134,15 @@ func (s *Server) enforce(c *echo.Context, pol policy, next echo.HandlerFunc) err
 	if !s.permits(p, pol.rule) {
 		return s.refuse(c, p, pol.rule)
 	}
-	if !safeMethod(c.Request().Method) && pol.rule != rulePublic && !p.viaToken {
+	if safeMethod(c.Request().Method) {
+		return next(c)
+	}
+	// A form is read here, once, so that a body over the limit is a 413
+	// whichever way the handler reads its fields.
+	if err := parseForm(c.Request()); err != nil {
+		return err
+	}
+	if pol.rule != rulePublic && !p.viaToken {
 		if err := checkCSRF(c, p); err != nil {
 			return err
 		}
