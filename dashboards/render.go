@@ -75,7 +75,7 @@ var funcs = template.FuncMap{
 		}
 		return string(s)
 	},
-	"pct": func(f float64) float64 { return 100 * f },
+	"pct":          func(f float64) float64 { return 100 * f },
 	"roleLabel":    func(r fazhi.Role) string { return r.Label() },
 	"actionLabel":  auditActionLabel,
 	"outcomeLabel": auditOutcomeLabel,
