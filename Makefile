@@ -5,6 +5,10 @@ GO        ?= go
 ECHARTS   := dashboards/static/vendor/echarts.min.js
 ADDR      ?= 127.0.0.1:8080
 DB        ?= data/fazhi.duckdb
+# make run lets anyone on ADDR read the dashboards at once (the sample is
+# public); uploads, review and admin pages need the admin password that the
+# first start prints. PUBLIC_READ=false asks everyone to sign in.
+PUBLIC_READ ?= true
 export CGO_ENABLED := 1
 
 .PHONY: build run test vet bench assets clean
@@ -13,7 +17,7 @@ build: $(ECHARTS)
 	$(GO) build -o bin/fazhi ./cmd/fazhi
 
 run: build
-	./bin/fazhi serve --addr $(ADDR) --db $(DB)
+	./bin/fazhi serve --addr $(ADDR) --db $(DB) --public-read=$(PUBLIC_READ)
 
 # echarts comes from the npm package pinned in package.json/package-lock.json
 # and is embedded in the binary: pages never load anything from another host.
