@@ -11,7 +11,7 @@ DB        ?= data/fazhi.duckdb
 PUBLIC_READ ?= true
 export CGO_ENABLED := 1
 
-.PHONY: build run test vet bench assets clean
+.PHONY: build run test vet bench reliability fuzz assets clean
 
 build: $(ECHARTS)
 	$(GO) build -o bin/fazhi ./cmd/fazhi
@@ -33,6 +33,12 @@ vet: $(ECHARTS)
 
 test: vet
 	$(GO) test ./...
+
+# Crash and load tests (docs/reliability.md): fazhi killed with SIGKILL 20
+# times during large imports, then 50 readers and 5 uploaders for 60 s.
+# About 5 minutes; FAZHI_KILLS and FAZHI_LOAD_SECONDS shorten them.
+reliability: $(ECHARTS)
+	$(GO) test -tags reliability -run '^TestReliability' -v -timeout 30m ./cmd/fazhi
 
 bench: $(ECHARTS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...

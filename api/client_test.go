@@ -232,3 +232,5 @@ func figureRow(page, quote string) []string {
 	}
 	return nil
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -19,8 +19,16 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if run, ok := childModes[os.Getenv("FAZHI_CHILD")]; ok {
+		run()
+		return
+	}
 	os.Exit(m.Run())
 }
+
+// childModes are other programs this test binary can be re-run as
+// (FAZHI_CHILD=name), registered by the tests that need them.
+var childModes = map[string]func(){}
 
 // child is a fazhi process started by a test.
 type child struct {
