@@ -33,8 +33,8 @@ var childModes = map[string]func(){}
 // child is a fazhi process started by a test.
 type child struct {
 	cmd  *exec.Cmd
-	Addr string   // where `fazhi serve` listens, once it says so
-	Out  []string // what it printed to stdout up to then
+	Addr string        // where `fazhi serve` listens, once it says so
+	Out  []string      // what it printed to stdout up to then
 	done chan struct{} // closed when the process has exited
 }
 
