@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	osuser "os/user"
 	"strings"
 	"text/tabwriter"
 
@@ -91,7 +90,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer wh.Close()
-	u := cliUser{wh: wh, stdout: stdout, stderr: stderr, actor: cliActor()}
+	u := userCmd{wh: wh, stdout: stdout, stderr: stderr, actor: cliUser()}
 	switch sub {
 	case "add":
 		return u.add(ctx, fazhi.User{Name: names[0], DisplayName: *display, Role: fazhi.Role(*role), OrgCode: *org}, *random)
@@ -111,27 +110,19 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return fazhi.Errorf(fazhi.EINVALID, "unknown user subcommand %q", sub)
 }
 
-// cliUser runs the user subcommands on an open warehouse.
-type cliUser struct {
+// userCmd runs the user subcommands on an open warehouse.
+type userCmd struct {
 	wh             *analytics.Warehouse
 	stdout, stderr io.Writer
 	actor          string // who the audit log says made the change
 }
 
-// cliActor names the person at the terminal in the audit log.
-func cliActor() string {
-	if u, err := osuser.Current(); err == nil {
-		return "命令行:" + u.Username
-	}
-	return "命令行"
-}
-
-func (u cliUser) audit(ctx context.Context, action, target, detail string) error {
+func (u userCmd) audit(ctx context.Context, action, target, detail string) error {
 	return u.wh.Audit(ctx, analytics.AuditEvent{Actor: u.actor, Action: action, Target: target, Detail: detail,
 		Outcome: analytics.AuditOK, Address: "cli"})
 }
 
-func (u cliUser) add(ctx context.Context, nu fazhi.User, random bool) error {
+func (u userCmd) add(ctx context.Context, nu fazhi.User, random bool) error {
 	if err := fazhi.ValidateUserName(nu.Name); err != nil {
 		return err
 	}
@@ -158,7 +149,7 @@ func orgNote(org string) string {
 	return "，单位 " + org
 }
 
-func (u cliUser) passwd(ctx context.Context, name string, random bool) error {
+func (u userCmd) passwd(ctx context.Context, name string, random bool) error {
 	if _, err := u.wh.User(ctx, name); err != nil {
 		return err
 	}
@@ -176,7 +167,7 @@ func (u cliUser) passwd(ctx context.Context, name string, random bool) error {
 	return u.audit(ctx, "user_password", name, "")
 }
 
-func (u cliUser) setDisabled(ctx context.Context, name string, disabled bool) error {
+func (u userCmd) setDisabled(ctx context.Context, name string, disabled bool) error {
 	if err := u.wh.SetDisabled(ctx, name, disabled); err != nil {
 		return err
 	}
@@ -188,7 +179,7 @@ func (u cliUser) setDisabled(ctx context.Context, name string, disabled bool) er
 	return u.audit(ctx, action, name, "")
 }
 
-func (u cliUser) list(ctx context.Context) error {
+func (u userCmd) list(ctx context.Context) error {
 	users, err := u.wh.Users(ctx)
 	if err != nil {
 		return err
@@ -215,7 +206,7 @@ func dash(s string) string {
 	return s
 }
 
-func (u cliUser) token(ctx context.Context, name, label string) error {
+func (u userCmd) token(ctx context.Context, name, label string) error {
 	token, err := u.wh.CreateToken(ctx, name, label)
 	if err != nil {
 		return err
@@ -225,7 +216,7 @@ func (u cliUser) token(ctx context.Context, name, label string) error {
 	return u.audit(ctx, "token_create", name, label)
 }
 
-func (u cliUser) revoke(ctx context.Context, name string) error {
+func (u userCmd) revoke(ctx context.Context, name string) error {
 	n, err := u.wh.RevokeTokens(ctx, name)
 	if err != nil {
 		return err
@@ -236,7 +227,7 @@ func (u cliUser) revoke(ctx context.Context, name string) error {
 
 // password asks for a new password twice on a terminal, reads the first
 // line of standard input otherwise, or makes one up.
-func (u cliUser) password(random bool) (string, error) {
+func (u userCmd) password(random bool) (string, error) {
 	if random {
 		return randomPassword(), nil
 	}
