@@ -40,6 +40,16 @@ test: vet
 reliability: $(ECHARTS)
 	$(GO) test -tags reliability -run '^TestReliability' -v -timeout 30m ./cmd/fazhi
 
+# Each fuzz target for FUZZTIME (the seed corpora also run in make test).
+FUZZTIME ?= 20s
+FUZZ_TARGETS := ./ingest:FuzzReadReport ./ingest:FuzzExtract
+fuzz: $(ECHARTS)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s || exit 1; \
+	done
+
 bench: $(ECHARTS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

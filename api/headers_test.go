@@ -88,3 +88,28 @@ func TestBodiesOverTheRoutesLimitAreRefused(t *testing.T) {
 		t.Errorf("2 MB sign-in: %d", res.StatusCode)
 	}
 }
+
+// An internal failure answers a generic message with the request id: no
+// SQL, file path or stack reaches the client.
+func TestInternalErrorsShowNoInternals(t *testing.T) {
+	srv, wh := newBareServer(t, api.Options{PublicRead: true})
+	c := signIn(t, srv, wh, fazhi.RoleAnalyst, "")
+	wh.Close()
+	for _, p := range []string{"/", "/figures", "/api/v1/catalog", "/documents"} {
+		for _, who := range []*client{c, newClient(t, srv)} {
+			res, body := who.get(p)
+			if p == "/api/v1/catalog" || redirectsToLogin(res) { // served from memory; a stranger is sent to sign in first
+				continue
+			}
+			id := res.Header.Get("X-Request-Id")
+			if res.StatusCode != http.StatusInternalServerError || !strings.Contains(body, "服务器内部错误") || !strings.Contains(body, id) {
+				t.Errorf("%s: %d %q", p, res.StatusCode, body[:min(len(body), 200)])
+			}
+			for _, leak := range []string{"sql", "SQL", "duckdb", "DuckDB", ".go:", "goroutine", "fazhi.duckdb", "/tmp/"} {
+				if strings.Contains(body, leak) {
+					t.Errorf("%s: the response shows %q", p, leak)
+				}
+			}
+		}
+	}
+}

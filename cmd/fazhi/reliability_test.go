@@ -488,3 +488,34 @@ func letters(n int) string {
 		}
 	}
 }
+
+// TestReliabilitySlowClientsAreDropped: a client that sends its headers
+// byte by byte (slow loris) is cut off by the server's read-header
+// timeout, and meanwhile others are served.
+func TestReliabilitySlowClientsAreDropped(t *testing.T) {
+	c := startServe(t, "--db", filepath.Join(t.TempDir(), "slow.duckdb"), "--sample=false")
+	conns := make([]net.Conn, 20)
+	for i := range conns {
+		conn, err := net.Dial("tcp", c.Addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: %s\r\nX-Slow: ", c.Addr) // and never the end of the headers
+		conns[i] = conn
+	}
+	if res, err := http.Get("http://" + c.Addr + "/healthz"); err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz while 20 slow clients wait: %v %v", res, err)
+	}
+	began := time.Now()
+	for _, conn := range conns {
+		conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+		if _, err := io.ReadAll(conn); err != nil { // returns when the server closes the connection
+			t.Fatalf("a slow client was not cut off within 30 s: %v", err)
+		}
+	}
+	if d := time.Since(began); d > 15*time.Second {
+		t.Errorf("slow clients cut off after %v", d)
+	}
+	t.Logf("20 slow clients cut off %v after they started", time.Since(began).Round(time.Second))
+}
