@@ -13,6 +13,7 @@ import (
 )
 
 func TestAdminManagesUsersAndEveryChangeIsAudited(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	ctx := context.Background()
 	admin := signIn(t, srv, wh, fazhi.RoleAdmin, "")
@@ -87,6 +88,7 @@ func TestAdminManagesUsersAndEveryChangeIsAudited(t *testing.T) {
 }
 
 func TestUploadsAndDecisionsRecordTheSignedInUser(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	analyst := signIn(t, srv, wh, fazhi.RoleAnalyst, "")
 	docURL := uploadReport(t, analyst, "zjg.txt", zjgReport(t))
@@ -116,6 +118,7 @@ func TestUploadsAndDecisionsRecordTheSignedInUser(t *testing.T) {
 // A reporter uploads for its own org (and those below it) only, and sees
 // figures under review of those orgs only; a viewer sees none.
 func TestReportersSeeAndUploadForTheirOwnOrgsOnly(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	jyj := signIn(t, srv, wh, fazhi.RoleReporter, "320582-jyj")
 	gaj := signIn(t, srv, wh, fazhi.RoleReporter, "320582-gaj")
@@ -169,6 +172,7 @@ func TestReportersSeeAndUploadForTheirOwnOrgsOnly(t *testing.T) {
 }
 
 func TestPublicReadShowsDashboardsToStrangersAndNothingMore(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{PublicRead: true})
 	analyst := signIn(t, srv, wh, fazhi.RoleAnalyst, "")
 	docURL := uploadReport(t, analyst, "zjg.txt", zjgReport(t))

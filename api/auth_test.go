@@ -17,6 +17,7 @@ import (
 )
 
 func TestSignInSetsAHardenedSessionCookieAndSignOutEndsIt(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	ctx := context.Background()
 	if _, err := wh.CreateUser(ctx, fazhi.User{Name: "li.na", Role: fazhi.RoleViewer, CreatedBy: "test"}, testPassword); err != nil {
@@ -88,6 +89,7 @@ func TestSignInSetsAHardenedSessionCookieAndSignOutEndsIt(t *testing.T) {
 }
 
 func TestSessionCookieIsSecureUnderTLS(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	if _, err := wh.CreateUser(context.Background(), fazhi.User{Name: "tls", Role: fazhi.RoleViewer, CreatedBy: "test"}, testPassword); err != nil {
 		t.Fatal(err)
@@ -126,6 +128,7 @@ func TestSessionCookieIsSecureUnderTLS(t *testing.T) {
 }
 
 func TestWrongPasswordsAreRefusedThenRateLimited(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	ctx := context.Background()
 	if _, err := wh.CreateUser(ctx, fazhi.User{Name: "zhou", Role: fazhi.RoleViewer, CreatedBy: "test"}, testPassword); err != nil {
@@ -181,6 +184,7 @@ func TestWrongPasswordsAreRefusedThenRateLimited(t *testing.T) {
 }
 
 func TestLoginFormNeedsItsOwnTokenAndRedirectsOnlyWithinTheSite(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	if _, err := wh.CreateUser(context.Background(), fazhi.User{Name: "he", Role: fazhi.RoleViewer, CreatedBy: "test"}, testPassword); err != nil {
 		t.Fatal(err)
@@ -203,6 +207,7 @@ func TestLoginFormNeedsItsOwnTokenAndRedirectsOnlyWithinTheSite(t *testing.T) {
 }
 
 func TestAPITokensAuthenticateScriptsWithoutCSRF(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	ctx := context.Background()
 	if _, err := wh.CreateUser(ctx, fazhi.User{Name: "script", Role: fazhi.RoleAnalyst, CreatedBy: "test"}, testPassword); err != nil {
@@ -242,6 +247,7 @@ func TestAPITokensAuthenticateScriptsWithoutCSRF(t *testing.T) {
 }
 
 func TestChangingOnesPasswordSignsOutOtherSessions(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	me := signIn(t, srv, wh, fazhi.RoleViewer, "")
 	phone := newClient(t, srv)

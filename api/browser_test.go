@@ -17,6 +17,7 @@ import (
 // Chromium, as served with their Content-Security-Policy: every chart is
 // drawn (fazhi.js and echarts ran), and the browser reports no violation.
 func TestChartsDrawUnderTheContentSecurityPolicy(t *testing.T) {
+	t.Parallel()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Skip("chromium not installed (.ci/run installs it)")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestEveryResponseCarriesSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	admin := signIn(t, srv, wh, fazhi.RoleAdmin, "")
 	for _, p := range []string{"/", "/figures", "/login", "/admin/audit", "/static/fazhi.js", "/healthz", "/no-such-page", "/api/v1/catalog"} {
@@ -41,6 +42,7 @@ func TestEveryResponseCarriesSecurityHeaders(t *testing.T) {
 // Pages run no inline script and carry no style attribute, so that the
 // Content-Security-Policy holds without 'unsafe-inline' for them.
 func TestPagesHaveNoInlineScriptOrStyle(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	admin := signIn(t, srv, wh, fazhi.RoleAdmin, "")
 	docURL := uploadReport(t, admin, "zjg.txt", zjgReport(t))
@@ -60,6 +62,7 @@ func TestPagesHaveNoInlineScriptOrStyle(t *testing.T) {
 }
 
 func TestBodiesOverTheRoutesLimitAreRefused(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	analyst := signIn(t, srv, wh, fazhi.RoleAnalyst, "")
 	// A form route takes 1 MB at most, declared or not.
@@ -92,6 +95,7 @@ func TestBodiesOverTheRoutesLimitAreRefused(t *testing.T) {
 // An internal failure answers a generic message with the request id: no
 // SQL, file path or stack reaches the client.
 func TestInternalErrorsShowNoInternals(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{PublicRead: true})
 	c := signIn(t, srv, wh, fazhi.RoleAnalyst, "")
 	wh.Close()

@@ -277,6 +277,7 @@ var hostileCases = []struct {
 // TestHostileInputs runs the table of hostile inputs; with -v it prints
 // the table docs/reliability.md shows, with what was observed.
 func TestHostileInputs(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	e := &hostileEnv{srv: srv, wh: wh, admin: signIn(t, srv, wh, fazhi.RoleAdmin, ""),
 		analyst: signIn(t, srv, wh, fazhi.RoleAnalyst, ""), stranger: newClient(t, srv)}

@@ -47,6 +47,7 @@ var access = map[string][]string{
 // audited. A route without a policy is refused to everyone, so this test
 // is what tells its author.
 func TestEveryRouteHasAPolicy(t *testing.T) {
+	t.Parallel()
 	srv, _ := newBareServer(t, api.Options{})
 	routes := srv.Routes()
 	if len(routes) < 20 {
@@ -76,6 +77,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 // stranger, a stranger on a --public-read server, and a user of each role,
 // and checks who gets past authorization.
 func TestRolesRouteByRoute(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	public, _ := newBareServer(t, api.Options{PublicRead: true})
 	admin := signIn(t, srv, wh, fazhi.RoleAdmin, "")
@@ -123,6 +125,7 @@ func TestRolesRouteByRoute(t *testing.T) {
 // without the token, or with another session's, is refused on every route
 // that changes state; an API token needs none.
 func TestStateChangesNeedTheSessionsCSRFToken(t *testing.T) {
+	t.Parallel()
 	srv, wh := newBareServer(t, api.Options{})
 	admin := signIn(t, srv, wh, fazhi.RoleAdmin, "")
 	other := signIn(t, srv, wh, fazhi.RoleAdmin, "")
