@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 
 	"github.com/rs/zerolog"
 
@@ -33,7 +34,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", envOr("FAZHI_ADDR", defaultAddr), "address to listen on (env FAZHI_ADDR)")
 	dbPath := fs.String("db", envOr("FAZHI_DB", defaultDB), "DuckDB file, created with its folder when missing (env FAZHI_DB)")
 	sample := fs.Bool("sample", true, "load the bundled sample data into an empty database")
-	publicRead := fs.Bool("public-read", envOr("FAZHI_PUBLIC_READ", "") == "true",
+	envPublic, _ := strconv.ParseBool(os.Getenv("FAZHI_PUBLIC_READ"))
+	publicRead := fs.Bool("public-read", envPublic,
 		"anyone may read the dashboards without signing in; exports, uploads and changes still need an account (env FAZHI_PUBLIC_READ=true)")
 	adminPassword := fs.String("admin-password", "", "password of the first admin, created when the database has no users "+
 		"(env FAZHI_ADMIN_PASSWORD; made up and printed once when neither is given)")
