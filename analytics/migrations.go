@@ -98,6 +98,30 @@ QUALIFY row_number() OVER (
 	         updated_at DESC, source_id
 ) = 1;
 `,
+	// 2: composite-index methodologies. A methodology is saved, never
+	// edited: a change is a new version of the same name, so that a
+	// published ranking can always name the weights it used. A weight not
+	// listed is 1 (equal weights).
+	`
+CREATE SEQUENCE methodology_ids START 1;
+CREATE TABLE methodologies (
+	id            INTEGER PRIMARY KEY DEFAULT nextval('methodology_ids'),
+	name          VARCHAR NOT NULL,
+	version       INTEGER NOT NULL,
+	normalisation VARCHAR NOT NULL CHECK (normalisation IN ('minmax', 'percentile')),
+	note          VARCHAR NOT NULL DEFAULT '',
+	created_by    VARCHAR NOT NULL,
+	created_at    TIMESTAMPTZ NOT NULL,
+	UNIQUE (name, version)
+);
+CREATE TABLE methodology_weights (
+	methodology_id INTEGER NOT NULL,
+	kind           VARCHAR NOT NULL CHECK (kind IN ('area', 'indicator')),
+	code           VARCHAR NOT NULL,
+	weight         DOUBLE NOT NULL CHECK (weight >= 0 AND weight <= 100),
+	PRIMARY KEY (methodology_id, kind, code)
+);
+`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.

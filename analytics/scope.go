@@ -1,0 +1,105 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+
+	"fazhi"
+)
+
+// Scope selects the bureaus a view compares: those below a region (at any
+// depth of the hierarchy), those of one bureau type (every 教育局), or an
+// explicit list of codes. Empty fields select everything; fields combine
+// with AND.
+type Scope struct {
+	Region     string   // org code of a province, city or district
+	BureauType string   // e.g. 教育
+	Orgs       []string // bureau codes
+}
+
+// scopeCTE defines the CTE "scope" (code, full_name, region, bureau_type) of
+// the bureaus a Scope selects; the region hierarchy is walked with a
+// recursive CTE so that a province finds the bureaus of its districts. It
+// takes the arguments of Scope.args, and is followed by ", next AS (…)".
+const scopeCTE = `WITH RECURSIVE below(code) AS (
+	SELECT code FROM orgs WHERE code = ?
+	UNION ALL
+	SELECT o.code FROM orgs o JOIN below b ON o.parent_code = b.code
+),
+scope AS (
+	SELECT o.code, o.full_name, coalesce(p.full_name, '') AS region, coalesce(o.bureau_type, '') AS bureau_type
+	FROM orgs o LEFT JOIN orgs p ON p.code = o.parent_code
+	WHERE o.kind = 'bureau'
+	AND (? = '' OR o.code IN (SELECT code FROM below))
+	AND (? = '' OR o.bureau_type = ?)
+	AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], o.code))
+)`
+
+func (s Scope) args() []any {
+	return []any{s.Region, s.Region, s.BureauType, s.BureauType, strs(s.Orgs), strs(s.Orgs)}
+}
+
+// Bureaus lists the bureaus of a scope, ordered by region and code.
+func (w *Warehouse) Bureaus(ctx context.Context, s Scope) ([]fazhi.Org, error) {
+	rows, err := w.db.QueryContext(ctx, scopeCTE+`
+		SELECT `+orgSelect+`
+		FROM scope s JOIN orgs o ON o.code = s.code LEFT JOIN orgs p ON p.code = o.parent_code
+		ORDER BY o.parent_code, o.code`, s.args()...)
+	if err != nil {
+		return nil, fmt.Errorf("list bureaus of %+v: %w", s, err)
+	}
+	defer rows.Close()
+	var out []fazhi.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan bureau: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// BureauTypes lists the bureau types present, for filter menus.
+func (w *Warehouse) BureauTypes(ctx context.Context) ([]string, error) {
+	return w.strings(ctx, `SELECT DISTINCT bureau_type FROM orgs
+		WHERE kind = 'bureau' AND coalesce(bureau_type, '') <> '' ORDER BY bureau_type`)
+}
+
+// Regions lists the orgs that have bureaus below them (provinces, cities,
+// districts), for filter menus, ordered by code.
+func (w *Warehouse) Regions(ctx context.Context) ([]fazhi.Org, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT `+orgSelect+`
+		FROM orgs o LEFT JOIN orgs p ON p.code = o.parent_code
+		WHERE o.kind <> 'bureau' ORDER BY o.code`)
+	if err != nil {
+		return nil, fmt.Errorf("list regions: %w", err)
+	}
+	defer rows.Close()
+	var out []fazhi.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan region: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (w *Warehouse) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := w.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("scan: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
