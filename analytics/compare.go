@@ -46,8 +46,7 @@ func (w *Warehouse) Compare(ctx context.Context, f CompareFilter) (Comparison, e
 	rows, err := w.db.QueryContext(ctx, scopeCTE+`,
 		v AS (
 			SELECT c.org_code, c.year, c.value, c.method
-			FROM current_observations c SEMI JOIN scope s ON s.code = c.org_code
-			WHERE c.indicator_code = ? AND c.year IN (?, ?)
+			FROM `+current(`indicator_code = ? AND year IN (?, ?) AND org_code IN (SELECT code FROM scope)`)+` c
 		),
 		cur AS (SELECT * FROM v WHERE year = ?),
 		prev AS (SELECT * FROM v WHERE year = ?)

@@ -36,9 +36,7 @@ func (w *Warehouse) EachFigure(ctx context.Context, f FigureFilter, fn func(Figu
 	rows, err := w.db.QueryContext(ctx, `WITH o AS (
 			SELECT *, status = 'confirmed' AND row_number() OVER (
 				PARTITION BY org_code, year, indicator_code
-				ORDER BY status <> 'confirmed',
-					CASE method WHEN 'manual' THEN 1 WHEN 'upload' THEN 2 WHEN 'extracted' THEN 3 ELSE 4 END,
-					updated_at DESC, source_id) = 1 AS counts
+				ORDER BY status <> 'confirmed', `+currentOrder+`) = 1 AS counts
 			FROM observations
 			WHERE (? = '' OR org_code = ?) AND (? = 0 OR year = ?) AND (? = '' OR indicator_code = ?)
 		)
@@ -68,9 +66,9 @@ func (w *Warehouse) EachProvenance(ctx context.Context, f ProvenanceFilter, fn f
 	args := append(f.Scope.args(), int32s(f.Years), int32s(f.Years), strs(f.Indicators), strs(f.Indicators))
 	rows, err := w.db.QueryContext(ctx, scopeCTE+`,
 		o AS (
-			SELECT c.*, true AS counts FROM current_observations c SEMI JOIN scope ON scope.code = c.org_code
-			WHERE (len(?::INTEGER[]) = 0 OR list_contains(?::INTEGER[], c.year))
-			AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.indicator_code))
+			SELECT c.*, true AS counts FROM `+current(`org_code IN (SELECT code FROM scope)
+				AND (len(?::INTEGER[]) = 0 OR list_contains(?::INTEGER[], year))
+				AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], indicator_code))`)+` c
 		)
 		SELECT `+figureColumns+`
 		FROM o JOIN orgs g ON g.code = o.org_code
