@@ -103,3 +103,32 @@ func (w *Warehouse) strings(ctx context.Context, query string, args ...any) ([]s
 	}
 	return out, rows.Err()
 }
+
+// Years lists the years with confirmed figures, ascending.
+func (w *Warehouse) Years(ctx context.Context) ([]int, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT DISTINCT year FROM observations WHERE status = 'confirmed' ORDER BY year`)
+	if err != nil {
+		return nil, fmt.Errorf("list years: %w", err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, fmt.Errorf("scan year: %w", err)
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// HasSample is true when any confirmed figure is generated sample data, so
+// that pages say so (示例数据).
+func (w *Warehouse) HasSample(ctx context.Context) (bool, error) {
+	var b bool
+	err := w.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM observations WHERE method = 'sample' AND status = 'confirmed')`).Scan(&b)
+	if err != nil {
+		return false, fmt.Errorf("look for sample data: %w", err)
+	}
+	return b, nil
+}
