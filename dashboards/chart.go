@@ -97,6 +97,15 @@ func baseOptions(sample bool, subtitle string) []charts.GlobalOpts {
 			DataView:    &opts.ToolBoxFeatureDataView{Show: opts.Bool(true), Title: "数据视图", Lang: []string{"数据视图", "关闭", "刷新"}, BackgroundColor: "#fff"},
 		}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Type: "scroll", Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "56", Bottom: "48", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: gridTop(sample), Bottom: "48", ContainLabel: opts.Bool(true)}),
 	}
+}
+
+// gridTop leaves room above the plot for the title's subtitle, which takes
+// two lines when it says 示例数据.
+func gridTop(sample bool) string {
+	if sample {
+		return "76"
+	}
+	return "56"
 }

@@ -232,7 +232,7 @@ func (p *OrgPage) charts(cat *fazhi.Catalog) error {
 	}
 	var err error
 	if any {
-		p.Radar, err = radar("chart-radar", fmt.Sprintf("%d 年各领域得分", p.Year), "0–100 分，参照："+p.GroupText,
+		p.Radar, err = radar("chart-radar", fmt.Sprintf("%d 年各领域得分", p.Year), "0–100 分，与参照组中位数比较",
 			p.Sample, axes, []radarSeries{own, ref}, &ClickLink{Base: all, By: "series"})
 		if err != nil {
 			return err

@@ -36,7 +36,7 @@ func rankingBars(id, title, subtitle string, sample bool, names []string, values
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: unit}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category"}),
-		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "8%", Top: "56", Bottom: "16", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "8%", Top: gridTop(sample), Bottom: "16", ContainLabel: opts.Bool(true)}),
 	)
 	var series []charts.SeriesOpts
 	if median.Valid {
@@ -74,13 +74,13 @@ func heatmap(id, title, subtitle string, sample bool, ys, xs []string, cells []h
 			AxisLabel: &opts.AxisLabel{Rotate: 55, Interval: "0", FontSize: 11}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: ys, Inverse: opts.Bool(true),
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)}, AxisLabel: &opts.AxisLabel{Interval: "0", FontSize: 11}}),
-		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "2%", Top: "56", Bottom: "64", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "2%", Top: gridTop(sample), Bottom: "64", ContainLabel: opts.Bool(true)}),
 		charts.WithVisualMapOpts(opts.VisualMap{Type: "continuous", Calculable: opts.Bool(true), Min: 0, Max: 100,
 			Orient: "horizontal", Left: "center", Bottom: "0", Text: []string{"100 分（最好）", "0 分"},
 			InRange: &opts.VisualMapInRange{Color: []string{"#d73027", "#fee08b", "#1a9850"}}}),
 	)
 	hm.SetXAxis(xs).AddSeries("标准化得分", data)
-	return newChartSpec(id, title, hm, chartExtras{Unit: "分", Click: click, Kind: "heatmap", Height: 200 + 26*len(ys)})
+	return newChartSpec(id, title, hm, chartExtras{Unit: "分", Click: click, Kind: "heatmap", Height: 220 + 26*len(ys)})
 }
 
 // lineSeries is one line over the years: values by year; a missing year
@@ -154,7 +154,12 @@ func radar(id, title, subtitle string, sample bool, axes []string, series []rada
 		rc.AddSeries(s.Name, []opts.RadarData{{Name: s.Name, Value: vals}},
 			charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.15)}))
 	}
-	return newChartSpec(id, title, rc, chartExtras{Unit: "分", Click: click, Height: 420})
+	return newChartSpec(id, title, rc, chartExtras{Unit: "分", Click: click, Height: 420,
+		Patch: func(o map[string]any) {
+			// Room for the area names on a phone.
+			setOption(o, "radar", "radius", "52%")
+			setOption(o, "radar", "axisName", map[string]any{"color": "#334e68", "fontSize": 11})
+		}})
 }
 
 // rankRange draws, for each bureau, its rank as saved (a dot) and the
@@ -176,7 +181,7 @@ func rankRange(id, title, subtitle string, sample bool, names []string, rank, be
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Data: []string{"权重 ±20% 时的名次范围", "现名次"}}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: "名次", Min: 0}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", Top: "56", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "2%", Right: "6%", Top: gridTop(sample), Bottom: "40", ContainLabel: opts.Bool(true)}),
 	)
 	bc.SetXAxis(names).
 		AddSeries("起点", base, charts.WithBarChartOpts(opts.BarChart{Stack: "range"})).
