@@ -46,7 +46,8 @@ func (w *Warehouse) Compare(ctx context.Context, f CompareFilter) (Comparison, e
 	rows, err := w.db.QueryContext(ctx, scopeCTE+`,
 		v AS (
 			SELECT c.org_code, c.year, c.value, c.method
-			FROM `+current(`indicator_code = ? AND year IN (?, ?) AND org_code IN (SELECT code FROM scope)`)+` c
+			FROM current_figures c
+			WHERE c.indicator_code = ? AND c.year IN (?, ?) AND c.org_code IN (SELECT code FROM scope)
 		),
 		cur AS (SELECT * FROM v WHERE year = ?),
 		prev AS (SELECT * FROM v WHERE year = ?)

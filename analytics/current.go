@@ -1,5 +1,11 @@
 package analytics
 
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
 // currentOrder is the rule of the current_observations view (migration 1):
 // among confirmed figures of an (org, year, indicator), an analyst's manual
 // entry before a bureau's upload before an extracted figure before sample
@@ -16,4 +22,26 @@ const currentOrder = `CASE method WHEN 'manual' THEN 1 WHEN 'upload' THEN 2 WHEN
 func current(where string) string {
 	return `(SELECT * FROM observations WHERE status = 'confirmed' AND (` + where + `)
 		QUALIFY row_number() OVER (PARTITION BY org_code, year, indicator_code ORDER BY ` + currentOrder + `) = 1)`
+}
+
+// refreshCurrent recomputes, inside a batch's transaction, the rows of
+// current_figures (migration 3) for every (org, year, indicator) the batch
+// staged: the figure that counts may now come from the batch, or, when the
+// batch changed a figure's status, from another source, or be none.
+func refreshCurrent(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM current_figures c USING temp.stage_observations s
+		WHERE c.org_code = s.org_code AND c.year = s.year AND c.indicator_code = s.indicator_code`); err != nil {
+		return fmt.Errorf("refresh current figures: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO current_figures
+		SELECT indicator_code, year, org_code, value, method, source_id
+		FROM observations o
+		WHERE status = 'confirmed'
+		AND EXISTS (SELECT 1 FROM temp.stage_observations s
+			WHERE s.org_code = o.org_code AND s.year = o.year AND s.indicator_code = o.indicator_code)
+		QUALIFY row_number() OVER (PARTITION BY org_code, year, indicator_code ORDER BY `+currentOrder+`) = 1
+		ORDER BY year, indicator_code, org_code`); err != nil {
+		return fmt.Errorf("refresh current figures: %w", err)
+	}
+	return nil
 }

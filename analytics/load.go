@@ -195,6 +195,9 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load) error {
 		FROM temp.stage_observations s ANTI JOIN observations o USING (org_code, year, indicator_code, source_id)`, b.ID, b.CreatedAt); err != nil {
 		return fmt.Errorf("write observations: %w", err)
 	}
+	if err := refreshCurrent(ctx, tx); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches
 		(id, created_by, created_at, method, status, note, total, new, updated, unchanged)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

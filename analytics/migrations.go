@@ -122,6 +122,27 @@ CREATE TABLE methodology_weights (
 	PRIMARY KEY (methodology_id, kind, code)
 );
 `,
+	// 3: the figures that count, materialised. The views filter them by
+	// indicator, year and org on every page; through current_observations
+	// each filter pays for the whole rule (a window over every candidate
+	// with its wide provenance columns). This narrow table holds the result
+	// of that rule, written in (year, indicator, org) order so that DuckDB's
+	// zone maps skip most of it, and LoadBatch keeps it up to date in the
+	// batch's own transaction (see refreshCurrent).
+	`
+CREATE TABLE current_figures (
+	indicator_code VARCHAR NOT NULL,
+	year           INTEGER NOT NULL,
+	org_code       VARCHAR NOT NULL,
+	value          DOUBLE NOT NULL,
+	method         VARCHAR NOT NULL,
+	source_id      VARCHAR NOT NULL
+);
+INSERT INTO current_figures
+SELECT indicator_code, year, org_code, value, method, source_id
+FROM current_observations
+ORDER BY year, indicator_code, org_code;
+`,
 }
 
 // migrate applies the migrations not yet recorded in schema_migrations.

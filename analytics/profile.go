@@ -20,7 +20,8 @@ type OrgPoint struct {
 // (catalogue order) and year.
 func (w *Warehouse) OrgSeries(ctx context.Context, org string) ([]OrgPoint, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT c.indicator_code, c.year, c.value, c.method
-		FROM `+current(`org_code = ?`)+` c JOIN indicators i ON i.code = c.indicator_code
+		FROM current_figures c JOIN indicators i ON i.code = c.indicator_code
+		WHERE c.org_code = ?
 		ORDER BY i.position, c.year`, org)
 	if err != nil {
 		return nil, fmt.Errorf("series of %s: %w", org, err)
@@ -54,8 +55,8 @@ func (w *Warehouse) PeerRanks(ctx context.Context, org string, year int) (map[st
 		),
 		v AS (
 			SELECT c.org_code, c.indicator_code, c.value, i.polarity
-			FROM `+current(`year = ? AND org_code IN (SELECT code FROM peers)`)+` c
-			JOIN indicators i ON i.code = c.indicator_code
+			FROM current_figures c JOIN indicators i ON i.code = c.indicator_code
+			WHERE c.year = ? AND c.org_code IN (SELECT code FROM peers)
 		),
 		r AS (
 			SELECT org_code, indicator_code,
@@ -94,10 +95,10 @@ func (w *Warehouse) OrgSources(ctx context.Context, org string) ([]SourceUse, er
 	rows, err := w.db.QueryContext(ctx, `SELECT s.id, s.file_name, coalesce(s.title, ''), count(*),
 			count(c.org_code), min(o.year), max(o.year), s.added_at
 		FROM observations o JOIN sources s ON s.id = o.source_id
-		LEFT JOIN `+current(`org_code = ?`)+` c USING (org_code, year, indicator_code, source_id)
+		LEFT JOIN current_figures c USING (org_code, year, indicator_code, source_id)
 		WHERE o.org_code = ?
 		GROUP BY s.id, s.file_name, s.title, s.added_at
-		ORDER BY max(o.year) DESC, s.added_at DESC`, org, org)
+		ORDER BY max(o.year) DESC, s.added_at DESC`, org)
 	if err != nil {
 		return nil, fmt.Errorf("sources of %s: %w", org, err)
 	}

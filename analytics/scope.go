@@ -3,6 +3,8 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 
 	"fazhi"
 )
@@ -104,14 +106,35 @@ func (w *Warehouse) strings(ctx context.Context, query string, args ...any) ([]s
 	return out, rows.Err()
 }
 
-// Years lists the years with confirmed figures, ascending.
+// yearsCache keeps the years with confirmed figures until a batch lands:
+// every page asks for them (the year menu, the default year), and on
+// millions of figures the scan costs more than the rest of a page.
+type yearsCache struct {
+	mu    sync.Mutex
+	key   string
+	years []int
+}
+
+// Years lists the years with confirmed figures, ascending. Observations
+// only change with a recorded batch, so the list is recomputed only when
+// the batches table changed.
 func (w *Warehouse) Years(ctx context.Context) ([]int, error) {
+	var key string
+	if err := w.db.QueryRowContext(ctx, `SELECT count(*) || '/' || coalesce(max(created_at)::VARCHAR, '') FROM batches`).Scan(&key); err != nil {
+		return nil, fmt.Errorf("read batches: %w", err)
+	}
+	c := &w.years
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key && c.years != nil {
+		return slices.Clone(c.years), nil
+	}
 	rows, err := w.db.QueryContext(ctx, `SELECT DISTINCT year FROM observations WHERE status = 'confirmed' ORDER BY year`)
 	if err != nil {
 		return nil, fmt.Errorf("list years: %w", err)
 	}
 	defer rows.Close()
-	var out []int
+	out := []int{}
 	for rows.Next() {
 		var y int
 		if err := rows.Scan(&y); err != nil {
@@ -119,7 +142,11 @@ func (w *Warehouse) Years(ctx context.Context) ([]int, error) {
 		}
 		out = append(out, y)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	c.key, c.years = key, out
+	return slices.Clone(out), nil
 }
 
 // HasSample is true when any confirmed figure is generated sample data, so

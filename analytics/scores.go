@@ -69,10 +69,10 @@ func (w *Warehouse) Scores(ctx context.Context, f ScoreFilter) (ScoreMatrix, err
 		v AS (
 			SELECT c.org_code, c.indicator_code, c.value,
 				CASE WHEN i.polarity = 'lower' THEN -c.value ELSE c.value END AS good
-			FROM `+current(`year = ? AND org_code IN (SELECT code FROM scope)
-				AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], indicator_code))`)+` c
-			JOIN indicators i ON i.code = c.indicator_code
-			WHERE i.polarity <> 'neutral'
+			FROM current_figures c JOIN indicators i ON i.code = c.indicator_code
+			WHERE c.year = ? AND c.org_code IN (SELECT code FROM scope)
+			AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.indicator_code))
+			AND i.polarity <> 'neutral'
 		)
 		SELECT org_code, indicator_code, value,
 			CASE WHEN count(*) OVER ind < 2 THEN NULL

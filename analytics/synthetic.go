@@ -77,6 +77,13 @@ func (w *Warehouse) LoadSynthetic(ctx context.Context, s Synthetic) (int64, erro
 		}
 		n, _ = res.RowsAffected()
 	}
+	// Every (org, year, indicator) has one figure here, so the figures that
+	// count are simply the confirmed ones: no need for the rule's window.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO current_figures
+		SELECT indicator_code, year, org_code, value, method, source_id FROM observations
+		WHERE status = 'confirmed' AND batch_id = ? ORDER BY year, indicator_code, org_code`, batch); err != nil {
+		return 0, fmt.Errorf("synthetic current figures: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("synthetic data: %w", err)
 	}

@@ -65,7 +65,8 @@ func (w *Warehouse) Trend(ctx context.Context, indicator string, s Scope) ([]Tre
 	rows, err := w.db.QueryContext(ctx, scopeCTE+`,
 		v AS (
 			SELECT c.org_code, c.year, c.value, c.method
-			FROM `+current(`indicator_code = ? AND org_code IN (SELECT code FROM scope)`)+` c
+			FROM current_figures c
+			WHERE c.indicator_code = ? AND c.org_code IN (SELECT code FROM scope)
 		)
 		SELECT s.code, s.full_name, s.region, s.bureau_type, v.year, v.value, v.method, p.value
 		FROM v JOIN scope s ON s.code = v.org_code

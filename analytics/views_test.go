@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"testing"
 
@@ -324,5 +325,68 @@ func TestLoadSyntheticBuildsTheHierarchy(t *testing.T) {
 	c, err := w.Compare(ctx, analytics.CompareFilter{Year: 2016, Indicator: "ecert_completion_rate", Scope: analytics.Scope{BureauType: "类型01"}})
 	if err != nil || len(c.Rows) != 3 {
 		t.Fatalf("compare synthetic: %v %+v", err, c)
+	}
+}
+
+// TestCurrentFiguresFollowTheRuleThroughEveryBatch checks that the
+// materialised current_figures (migration 3) always equals the
+// current_observations view: after a manual figure supersedes a sample
+// one, after it is rejected again, after a pending figure arrives, and for
+// the synthetic benchmark data.
+func TestCurrentFiguresFollowTheRuleThroughEveryBatch(t *testing.T) {
+	ctx := context.Background()
+	w, path := openTemp(t)
+	s1, s2, s3 := testSource("sample"), testSource("manual"), testSource("upload")
+	load := func(method fazhi.Method, src fazhi.Source, status fazhi.Status, v float64) {
+		t.Helper()
+		if _, err := w.LoadBatch(ctx, analytics.Load{Batch: fazhi.Batch{CreatedBy: "t", Method: method}, Orgs: viewOrgs,
+			Sources: []fazhi.Source{src},
+			Observations: []fazhi.Observation{
+				{OrgCode: "320582-jyj", Year: 2024, IndicatorCode: "law_publicity_events", Value: v, Unit: "场", Status: status, Method: method, SourceID: src.ID},
+				{OrgCode: "320582-gaj", Year: 2023, IndicatorCode: "law_publicity_events", Value: v + 1, Unit: "场", Status: fazhi.StatusConfirmed, Method: method, SourceID: src.ID},
+			}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	value := func() float64 {
+		t.Helper()
+		c, err := w.Compare(ctx, analytics.CompareFilter{Year: 2024, Indicator: "law_publicity_events", Scope: analytics.Scope{Orgs: []string{"320582-jyj"}}})
+		if err != nil || len(c.Rows) != 1 {
+			t.Fatalf("compare: %v %+v", err, c)
+		}
+		return c.Rows[0].Value.Float64
+	}
+	load(fazhi.MethodSample, s1, fazhi.StatusConfirmed, 10)
+	load(fazhi.MethodManual, s2, fazhi.StatusConfirmed, 12)
+	if v := value(); v != 12 {
+		t.Errorf("manual figure does not count: %v", v)
+	}
+	load(fazhi.MethodManual, s2, fazhi.StatusRejected, 12)
+	if v := value(); v != 10 {
+		t.Errorf("rejected manual figure still counts: %v", v)
+	}
+	load(fazhi.MethodUpload, s3, fazhi.StatusPending, 99)
+	if v := value(); v != 10 {
+		t.Errorf("pending figure counts: %v", v)
+	}
+	if _, err := w.LoadSynthetic(ctx, analytics.Synthetic{Regions: 2, Bureaus: 3, Years: 3, Indicators: 36}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var extra, missing, n int
+	cols := `indicator_code, year, org_code, value, method, source_id`
+	if err := db.QueryRow(`SELECT
+		(SELECT count(*) FROM (SELECT `+cols+` FROM current_figures EXCEPT ALL SELECT `+cols+` FROM current_observations)),
+		(SELECT count(*) FROM (SELECT `+cols+` FROM current_observations EXCEPT ALL SELECT `+cols+` FROM current_figures)),
+		(SELECT count(*) FROM current_figures)`).Scan(&extra, &missing, &n); err != nil {
+		t.Fatal(err)
+	}
+	if extra != 0 || missing != 0 || n < 50 {
+		t.Errorf("current_figures has %d rows: %d not in the view, %d of the view missing", n, extra, missing)
 	}
 }

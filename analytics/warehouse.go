@@ -24,6 +24,7 @@ type Warehouse struct {
 	path    string
 	catalog *fazhi.Catalog
 	loadMu  sync.Mutex // one batch at a time (see LoadBatch)
+	years   yearsCache // see Years
 }
 
 // Open opens (creating it and its folder when missing) the DuckDB file at

@@ -15,14 +15,15 @@ import (
 type Format int
 
 const (
-	FormatText    Format = iota
-	FormatInt            // thousands: 1,234
-	FormatDecimal        // 1,234.56
-	FormatPercent        // a value in per cent (95.0), shown as 95.0%
-	FormatPoints         // a change of a rate in percentage points: +2.5 个百分点
-	FormatWanYuan        // an amount in 万元: 1,234.50 万元
-	FormatScore          // a 0–100 score: 87.5
-	FormatYear           // a year or a rank: 2024, never 2,024
+	FormatText     Format = iota
+	FormatInt             // thousands: 1,234
+	FormatDecimal         // 1,234.56
+	FormatPercent         // a value in per cent (95.0), shown as 95.0%
+	FormatPoints          // a change of a rate in percentage points: +2.5 个百分点
+	FormatWanYuan         // an amount in 万元: 1,234.50 万元
+	FormatScore           // a 0–100 score: 87.5
+	FormatYear            // a year or a rank: 2024, never 2,024
+	FormatDateTime        // a time.Time: a date in Excel, "2006-01-02 15:04" in CSV and JSON
 )
 
 // unitFormat is the format of an indicator's values.
@@ -99,6 +100,7 @@ type Table struct {
 
 // Sink receives the rows of an export's tables, by table index. Wants tells
 // a filler which tables are asked for, so that it skips queries for others.
+// A sink may keep the cells slice: a filler passes a new one for each row.
 type Sink interface {
 	Wants(table int) bool
 	Row(table int, cells ...any) error
@@ -223,7 +225,7 @@ var provenanceColumns = []Column{
 	{Key: "status", Label: "状态", Width: 8},
 	{Key: "batch", Label: "批次", Width: 30},
 	{Key: "loaded_by", Label: "录入人", Width: 14},
-	{Key: "loaded_at", Label: "录入时间", Width: 17},
+	{Key: "loaded_at", Label: "录入时间", Format: FormatDateTime, Width: 17},
 	{Key: "note", Label: "备注", Width: 30},
 }
 

@@ -3,6 +3,7 @@ package dashboards
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"fazhi"
@@ -145,19 +146,11 @@ func FiguresExport(ctx context.Context, w *analytics.Warehouse, f analytics.Figu
 	if err != nil {
 		return nil, err
 	}
-	data := Table{Key: "figures", Sheet: "数据", Columns: []Column{
-		{Key: "org", Label: "单位编码", Width: 16},
-		{Key: "org_name", Label: "单位", Width: 26},
-		{Key: "year", Label: "年度", Format: FormatYear, Width: 8},
-		{Key: "indicator", Label: "指标代码", Width: 26},
-		{Key: "indicator_name", Label: "指标", Width: 26},
-		{Key: "value", Label: "数值", Format: FormatDecimal, Width: 14},
-		{Key: "unit", Label: "计量单位", Width: 8},
-		{Key: "qualifier", Label: "原文限定词", Width: 8},
-		{Key: "status", Label: "状态", Width: 8},
-		{Key: "method", Label: "方式", Width: 10},
-		{Key: "counts", Label: "计入图表", Width: 8},
-	}}
+	// The figures are their own provenance: one sheet, 数据来源, lists each
+	// with its source, status and whether it counts.
+	data := provenanceTable()
+	data.Key, data.Bulk = "figures", false
+	data.Columns = append(slices.Clone(data.Columns), Column{Key: "counts", Label: "计入图表", Width: 9})
 	name := "数据与来源"
 	if f.Year != 0 {
 		name += "-" + strconv.Itoa(f.Year)
@@ -168,25 +161,15 @@ func FiguresExport(ctx context.Context, w *analytics.Warehouse, f analytics.Figu
 			fmt.Sprintf("最多导出 %d 行。", maxFigureExport),
 		},
 		Indicators: inds,
-		Tables:     []Table{data, provenanceTable()},
+		Tables:     []Table{data},
 	}
 	x.Fill = func(ctx context.Context, s Sink) error {
-		if !s.Wants(0) && !s.Wants(1) {
+		if !s.Wants(0) {
 			return nil
 		}
 		f.Limit = maxFigureExport
 		return w.EachFigure(ctx, f, func(fig analytics.Figure) error {
-			ind, _ := cat.Indicator(fig.IndicatorCode)
-			if s.Wants(0) {
-				if err := s.Row(0, fig.OrgCode, fig.OrgName, fig.Year, fig.IndicatorCode, ind.Name,
-					Cell{fig.Value, unitFormat(fig.Unit)}, fig.Unit, fig.Qualifier, fig.Status, fig.Method, fig.Counts); err != nil {
-					return err
-				}
-			}
-			if s.Wants(1) {
-				return s.Row(1, provenanceRow(cat, fig)...)
-			}
-			return nil
+			return s.Row(0, append(provenanceRow(cat, fig), fig.Counts)...)
 		})
 	}
 	return x, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,9 +88,13 @@ func buildTrend(ctx context.Context, w *analytics.Warehouse, q Query) (*TrendPag
 		return nil, err
 	}
 	if len(q.Orgs) > 0 {
+		found, err := w.Bureaus(ctx, analytics.Scope{Orgs: q.Orgs})
+		if err != nil {
+			return nil, err
+		}
 		for _, code := range q.Orgs {
-			if _, err := w.Org(ctx, code); err != nil {
-				return nil, err
+			if !slices.ContainsFunc(found, func(o fazhi.Org) bool { return o.Code == code }) {
+				return nil, fazhi.Errorf(fazhi.ENOTFOUND, "没有编码为 %s 的单位", code)
 			}
 		}
 		p.ScopeText = fmt.Sprintf("已选 %d 个单位", len(q.Orgs))
