@@ -34,13 +34,13 @@ func refreshCurrent(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("refresh current figures: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO current_figures
-		SELECT indicator_code, year, org_code, value, method, source_id
+		SELECT o.indicator_code, o.year, o.org_code, o.value, o.method, o.source_id
 		FROM observations o
-		WHERE status = 'confirmed'
-		AND EXISTS (SELECT 1 FROM temp.stage_observations s
-			WHERE s.org_code = o.org_code AND s.year = o.year AND s.indicator_code = o.indicator_code)
-		QUALIFY row_number() OVER (PARTITION BY org_code, year, indicator_code ORDER BY `+currentOrder+`) = 1
-		ORDER BY year, indicator_code, org_code`); err != nil {
+		SEMI JOIN (SELECT DISTINCT org_code, year, indicator_code FROM temp.stage_observations) k
+			USING (org_code, year, indicator_code)
+		WHERE o.status = 'confirmed'
+		QUALIFY row_number() OVER (PARTITION BY o.org_code, o.year, o.indicator_code ORDER BY `+currentOrder+`) = 1
+		ORDER BY o.year, o.indicator_code, o.org_code`); err != nil {
 		return fmt.Errorf("refresh current figures: %w", err)
 	}
 	return nil
