@@ -348,3 +348,30 @@ func TestExportErrorsAreNotEmptyFiles(t *testing.T) {
 		t.Errorf("bad export = %d %q: %.100s", res.StatusCode, res.Header.Get("Content-Disposition"), body)
 	}
 }
+
+func TestViewsEscapeUserSuppliedNames(t *testing.T) {
+	srv, wh := newServer(t)
+	ctx := context.Background()
+	evil := `局</script><script>alert(1)</script><img src=x onerror=alert(2)>`
+	src := fazhi.Source{ID: ingest.SHA256([]byte("evil view")), FileName: evil, Size: 9, Content: []byte("evil view")}
+	if _, err := wh.LoadBatch(ctx, analytics.Load{Batch: fazhi.Batch{CreatedBy: evil, Method: fazhi.MethodUpload, Note: evil},
+		Orgs:    []fazhi.Org{{Code: "320582-x", Name: evil, FullName: evil, Kind: fazhi.OrgBureau, ParentCode: "320582", BureauType: evil}},
+		Sources: []fazhi.Source{src},
+		Observations: []fazhi.Observation{
+			{OrgCode: "320582-x", Year: 2024, IndicatorCode: "law_publicity_events", Value: 5, Unit: "场",
+				Status: fazhi.StatusConfirmed, Method: fazhi.MethodUpload, SourceID: src.ID, Quote: evil},
+			{OrgCode: "320582-x", Year: 2023, IndicatorCode: "law_publicity_events", Value: 4, Unit: "场",
+				Status: fazhi.StatusConfirmed, Method: fazhi.MethodUpload, SourceID: src.ID, Quote: evil}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/compare?year=2024", "/index?year=2024", "/trend?region=320582", "/trend?org=320582-x",
+		"/coverage?year=2024", "/orgs/320582-x", "/orgs/320582", "/api/v1/compare?year=2024"} {
+		res, body := get(t, srv, target)
+		if res.StatusCode != 200 {
+			t.Errorf("%s = %d", target, res.StatusCode)
+		}
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("%s: a user-supplied name reached the page unescaped", target)
+		}
+	}
+}

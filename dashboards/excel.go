@@ -359,6 +359,9 @@ func (xw *xlsxWriter) finish() error {
 	return nil
 }
 
+// noVary keeps one colour per series, as the page's charts have.
+var noVary = false
+
 // addCharts draws each table's chart on a 图表 sheet, one below another.
 func (xw *xlsxWriter) addCharts() error {
 	const sheet = "图表"
@@ -388,6 +391,7 @@ func (xw *xlsxWriter) addCharts() error {
 			Dimension:    excelize.ChartDimension{Width: 960, Height: uint(max(360, min(1600, 60+rows*22)))},
 			Format:       excelize.GraphicOptions{AltText: c.Title},
 			ShowBlanksAs: "gap", // a missing year is a gap, never a zero
+			VaryColors:   &noVary,
 		}
 		switch c.Kind {
 		case ChartBar:
