@@ -30,19 +30,28 @@ func (s *Server) overview(c *echo.Context) error {
 }
 
 func (s *Server) figures(c *echo.Context) error {
-	f := analytics.FigureFilter{Org: c.QueryParam("org"), Indicator: c.QueryParam("indicator")}
-	if y := c.QueryParam("year"); y != "" {
-		year, err := strconv.Atoi(y)
-		if err != nil || year < 1949 || year > 2100 {
-			return fazhi.Errorf(fazhi.EINVALID, "年度 %q 不是有效的年份", y)
-		}
-		f.Year = year
+	f, err := figureFilter(c)
+	if err != nil {
+		return err
 	}
 	p, err := dashboards.Figures(c.Request().Context(), s.wh, f)
 	if err != nil {
 		return err
 	}
 	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+}
+
+// figureFilter reads the filter of /figures and its exports.
+func figureFilter(c *echo.Context) (analytics.FigureFilter, error) {
+	f := analytics.FigureFilter{Org: c.QueryParam("org"), Indicator: c.QueryParam("indicator")}
+	if y := c.QueryParam("year"); y != "" {
+		year, err := strconv.Atoi(y)
+		if err != nil || year < 1949 || year > 2100 {
+			return f, fazhi.Errorf(fazhi.EINVALID, "年度 %q 不是有效的年份", y)
+		}
+		f.Year = year
+	}
+	return f, nil
 }
 
 // healthz answers 200 when the database answers a query, 503 otherwise.

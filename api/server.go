@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/api/v1/catalog", s.catalog)
 	e.StaticFS("/static", dashboards.Static(), cacheStatic)
+	s.viewRoutes()
 }
 
 // ServeHTTP makes the server usable with httptest.
