@@ -76,6 +76,7 @@ func (w *Warehouse) LoadBatch(ctx context.Context, l Load) (fazhi.Batch, error) 
 	if err := tx.Commit(); err != nil {
 		return b, fmt.Errorf("load batch %s: commit: %w", b.ID, err)
 	}
+	w.changed()
 	return b, nil
 }
 
@@ -175,6 +176,9 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load) error {
 			s.quote, s.location, s.note, ?
 		FROM temp.stage_observations s ANTI JOIN observations o USING (org_code, year, indicator_code, source_id)`, b.ID, b.CreatedAt); err != nil {
 		return fmt.Errorf("write observations: %w", err)
+	}
+	if err := refreshCurrent(ctx, tx); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches
 		(id, created_by, created_at, method, status, note, total, new, updated, unchanged)

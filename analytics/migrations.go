@@ -157,9 +157,53 @@ CREATE TABLE review_decisions (
 	before     JSON,
 	after      JSON
 );
-
 `,
-	// 3: accounts, their sessions and API tokens, and the audit log.
+	// 3: composite-index methodologies. A methodology is saved, never
+	// edited: a change is a new version of the same name, so that a
+	// published ranking can always name the weights it used. A weight not
+	// listed is 1 (equal weights).
+	`
+CREATE SEQUENCE methodology_ids START 1;
+CREATE TABLE methodologies (
+	id            INTEGER PRIMARY KEY DEFAULT nextval('methodology_ids'),
+	name          VARCHAR NOT NULL,
+	version       INTEGER NOT NULL,
+	normalisation VARCHAR NOT NULL CHECK (normalisation IN ('minmax', 'percentile')),
+	note          VARCHAR NOT NULL DEFAULT '',
+	created_by    VARCHAR NOT NULL,
+	created_at    TIMESTAMPTZ NOT NULL,
+	UNIQUE (name, version)
+);
+CREATE TABLE methodology_weights (
+	methodology_id INTEGER NOT NULL,
+	kind           VARCHAR NOT NULL CHECK (kind IN ('area', 'indicator')),
+	code           VARCHAR NOT NULL,
+	weight         DOUBLE NOT NULL CHECK (weight >= 0 AND weight <= 100),
+	PRIMARY KEY (methodology_id, kind, code)
+);
+`,
+	// 4: the figures that count, materialised. The views filter them by
+	// indicator, year and org on every page; through current_observations
+	// each filter pays for the whole rule (a window over every candidate
+	// with its wide provenance columns). This narrow table holds the result
+	// of that rule, written in (year, indicator, org) order so that DuckDB's
+	// zone maps skip most of it, and LoadBatch keeps it up to date in the
+	// batch's own transaction (see refreshCurrent).
+	`
+CREATE TABLE current_figures (
+	indicator_code VARCHAR NOT NULL,
+	year           INTEGER NOT NULL,
+	org_code       VARCHAR NOT NULL,
+	value          DOUBLE NOT NULL,
+	method         VARCHAR NOT NULL,
+	source_id      VARCHAR NOT NULL
+);
+INSERT INTO current_figures
+SELECT indicator_code, year, org_code, value, method, source_id
+FROM current_observations
+ORDER BY year, indicator_code, org_code;
+`,
+	// 5: accounts, their sessions and API tokens, and the audit log.
 	`
 CREATE SEQUENCE user_ids;
 CREATE TABLE users (

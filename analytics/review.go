@@ -74,30 +74,59 @@ func (w *Warehouse) Review(ctx context.Context, d Decision) (int, error) {
 		return 0, fazhi.Errorf(fazhi.ENOTFOUND, "部分数据不存在：%s", strings.Join(ids, ", "))
 	}
 	now := time.Now()
+	var touched []figureKey
 	for _, f := range figs {
 		before := f
-		after, err := w.decide(ctx, tx, f, d, now)
+		after, keys, err := w.decide(ctx, tx, f, d, now)
 		if err != nil {
 			return 0, fmt.Errorf("review figure %d: %w", f.ID, err)
 		}
+		touched = append(touched, keys...)
 		if err := recordDecision(ctx, tx, f.ID, d.Action, d.Who, now, before, after); err != nil {
 			return 0, err
 		}
 	}
+	if err := refreshCurrentFor(ctx, tx, touched); err != nil {
+		return 0, fmt.Errorf("review: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("review: commit: %w", err)
 	}
+	w.changed()
 	return len(figs), nil
 }
 
-// decide applies d to one figure inside tx and returns the figure after.
-func (w *Warehouse) decide(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d Decision, now time.Time) (ExtractedFigure, error) {
+// decide applies d to one figure inside tx and returns the figure after,
+// with the keys of the observations it removed or wrote.
+func (w *Warehouse) decide(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d Decision, now time.Time) (ExtractedFigure, []figureKey, error) {
 	// Whatever the figure was, it no longer stands as an observation until
 	// the decision below says so again.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM observations WHERE source_id = ? AND location = ?
-		AND batch_id = (SELECT batch_id FROM documents WHERE source_id = ?)`, f.SourceID, spanLocation(f), f.SourceID); err != nil {
-		return f, err
+	var keys []figureKey
+	rows, err := tx.QueryContext(ctx, `DELETE FROM observations WHERE source_id = ? AND location = ?
+		AND batch_id = (SELECT batch_id FROM documents WHERE source_id = ?)
+		RETURNING org_code, year, indicator_code`, f.SourceID, spanLocation(f), f.SourceID)
+	if err != nil {
+		return f, nil, err
 	}
+	for rows.Next() {
+		var k figureKey
+		if err := rows.Scan(&k.org, &k.year, &k.indicator); err != nil {
+			rows.Close()
+			return f, nil, err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	f, key, err := w.apply(ctx, tx, f, d, now)
+	if key != nil {
+		keys = append(keys, *key)
+	}
+	return f, keys, err
+}
+
+// apply writes the decision's outcome: the figure's new status and, for an
+// accepted or corrected figure, its observation (whose key it returns).
+func (w *Warehouse) apply(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d Decision, now time.Time) (ExtractedFigure, *figureKey, error) {
 	switch d.Action {
 	case ActionReject, ActionReopen:
 		f.Status = fazhi.StatusRejected
@@ -106,7 +135,7 @@ func (w *Warehouse) decide(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE extracted_figures SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
 			string(f.Status), d.Who, now, f.ID)
-		return f, err
+		return f, nil, err
 	}
 
 	method := fazhi.MethodExtracted
@@ -133,7 +162,7 @@ func (w *Warehouse) decide(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d
 	var batch string
 	if err := tx.QueryRowContext(ctx, `SELECT org_code, year, batch_id FROM documents WHERE source_id = ?`, f.SourceID).
 		Scan(&docOrg, &docYear, &batch); err != nil {
-		return f, fmt.Errorf("find document: %w", err)
+		return f, nil, fmt.Errorf("find document: %w", err)
 	}
 	org, year := f.OrgCode, f.Year
 	if org == "" {
@@ -145,33 +174,33 @@ func (w *Warehouse) decide(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d
 	ind, ok := w.catalog.Indicator(f.Indicator)
 	switch {
 	case !ok:
-		return f, fazhi.Errorf(fazhi.EINVALID, "数据 #%d（%s）尚未对应指标：请更正并选择指标，或先为标签“%s”指定指标", f.ID, f.Quote, f.Label)
+		return f, nil, fazhi.Errorf(fazhi.EINVALID, "数据 #%d（%s）尚未对应指标：请更正并选择指标，或先为标签“%s”指定指标", f.ID, f.Quote, f.Label)
 	case org == "":
-		return f, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：报告的填报单位未确定，请先为报告指定单位", f.ID)
+		return f, nil, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：报告的填报单位未确定，请先为报告指定单位", f.ID)
 	case year < 1949 || year > 2100:
-		return f, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：报告年度未确定，请先为报告指定年度", f.ID)
+		return f, nil, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：报告年度未确定，请先为报告指定年度", f.ID)
 	}
 	value, ok := fazhi.ConvertUnit(f.Value, f.Unit, ind.Unit)
 	if !ok {
-		return f, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：单位“%s”不能换算为指标“%s”的单位“%s”，请更正", f.ID, f.Unit, ind.Name, ind.Unit)
+		return f, nil, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：单位“%s”不能换算为指标“%s”的单位“%s”，请更正", f.ID, f.Unit, ind.Name, ind.Unit)
 	}
 	if ind.Kind == fazhi.KindRate && (value < 0 || value > 100) {
-		return f, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：比率 %v%% 不在 0–100 之间", f.ID, value)
+		return f, nil, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：比率 %v%% 不在 0–100 之间", f.ID, value)
 	}
 	var exists int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM observations WHERE org_code = ? AND year = ?
 		AND indicator_code = ? AND source_id = ?`, org, year, ind.Code, f.SourceID).Scan(&exists); err != nil {
-		return f, err
+		return f, nil, err
 	}
 	if exists > 0 {
-		return f, fazhi.Errorf(fazhi.ECONFLICT, "数据 #%d：该报告已有一条已确认的“%s”%d 年数据；同一来源每个指标只保留一个数值，请先驳回另一条", f.ID, ind.Name, year)
+		return f, nil, fazhi.Errorf(fazhi.ECONFLICT, "数据 #%d：该报告已有一条已确认的“%s”%d 年数据；同一来源每个指标只保留一个数值，请先驳回另一条", f.ID, ind.Name, year)
 	}
 	var orgKnown int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM orgs WHERE code = ?`, org).Scan(&orgKnown); err != nil {
-		return f, err
+		return f, nil, err
 	}
 	if orgKnown == 0 {
-		return f, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：单位编码 %s 不存在", f.ID, org)
+		return f, nil, fazhi.Errorf(fazhi.EINVALID, "数据 #%d：单位编码 %s 不存在", f.ID, org)
 	}
 	f.Status = fazhi.StatusConfirmed
 	note := "审核：" + d.Who + " " + now.Format("2006-01-02 15:04")
@@ -180,12 +209,12 @@ func (w *Warehouse) decide(ctx context.Context, tx *sql.Tx, f ExtractedFigure, d
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?)`,
 		org, year, ind.Code, f.SourceID, value, ind.Unit, f.Qualifier, string(method), batch, f.Quote,
 		spanLocation(f), note, now); err != nil {
-		return f, fmt.Errorf("write observation: %w", err)
+		return f, nil, fmt.Errorf("write observation: %w", err)
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE extracted_figures SET status = 'confirmed', indicator = ?, value = ?, unit = ?,
 		org_code = ?, year = ?, decided_by = ?, decided_at = ? WHERE id = ?`,
 		ind.Code, f.Value, f.Unit, nullIfEmpty(f.OrgCode), nullIfZero(f.Year), d.Who, now, f.ID)
-	return f, err
+	return f, &figureKey{org, year, ind.Code}, err
 }
 
 // spanLocation is the observation location of an extracted figure.

@@ -46,6 +46,12 @@ func TestOnlyAcceptedFiguresReachCharts(t *testing.T) {
 	if n, err := w.Review(ctx, analytics.Decision{Action: analytics.ActionAccept, FigureIDs: []int64{figs[0].ID, figs[2].ID}, Who: "审核员"}); err != nil || n != 2 {
 		t.Fatalf("accept: %d %v", n, err)
 	}
+	if c, err := w.Compare(ctx, analytics.CompareFilter{Year: 2019, Indicator: "law_publicity_events"}); err != nil || c.Reporters != 1 || c.Rows[0].Value.Float64 != 143 {
+		t.Fatalf("an accepted figure must reach the compare view: %v %+v", err, c)
+	}
+	if years, _ := w.Years(ctx); len(years) != 1 || years[0] != 2019 {
+		t.Fatalf("years after the first accepted figure: %v", years)
+	}
 	pts, _ := w.Series(ctx, "law_publicity_events")
 	if len(pts) != 1 || pts[0].Value != 143 || pts[0].Method != fazhi.MethodExtracted {
 		t.Fatalf("accepted figure: %+v", pts)
@@ -74,6 +80,9 @@ func TestOnlyAcceptedFiguresReachCharts(t *testing.T) {
 	}
 	if pts, _ := w.Series(ctx, "law_publicity_events"); len(pts) != 0 {
 		t.Fatalf("rejected figure still charted: %+v", pts)
+	}
+	if extra, missing, err := w.CurrentDrift(ctx); err != nil || extra+missing != 0 {
+		t.Fatalf("after review, current_figures drifted from the rule: %d extra, %d missing, %v", extra, missing, err)
 	}
 	decisions, err := w.Decisions(ctx, figs[0].ID)
 	if err != nil || len(decisions) != 3 || decisions[1].Action != analytics.ActionCorrect || decisions[1].Who != "审核员" {

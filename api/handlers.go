@@ -45,24 +45,34 @@ func (s *Server) overview(c *echo.Context) error {
 // figures lists stored figures; figures not confirmed are listed only to
 // who may see them: analysts and admins all, a reporter its own orgs'.
 func (s *Server) figures(c *echo.Context) error {
-	all, orgs, err := s.pendingScope(c)
+	f, err := s.figureFilter(c)
 	if err != nil {
 		return err
-	}
-	f := analytics.FigureFilter{Org: c.QueryParam("org"), Indicator: c.QueryParam("indicator"),
-		HideUnconfirmed: !all, UnconfirmedOrgs: orgs}
-	if y := c.QueryParam("year"); y != "" {
-		year, err := strconv.Atoi(y)
-		if err != nil || year < 1949 || year > 2100 {
-			return fazhi.Errorf(fazhi.EINVALID, "年度 %q 不是有效的年份", y)
-		}
-		f.Year = year
 	}
 	p, err := dashboards.Figures(c.Request().Context(), s.wh, f)
 	if err != nil {
 		return err
 	}
 	return page(c, p)
+}
+
+// figureFilter reads the filter of /figures and its exports, and limits
+// the figures not confirmed to those the request may see.
+func (s *Server) figureFilter(c *echo.Context) (analytics.FigureFilter, error) {
+	all, orgs, err := s.pendingScope(c)
+	if err != nil {
+		return analytics.FigureFilter{}, err
+	}
+	f := analytics.FigureFilter{Org: c.QueryParam("org"), Indicator: c.QueryParam("indicator"),
+		HideUnconfirmed: !all, UnconfirmedOrgs: orgs}
+	if y := c.QueryParam("year"); y != "" {
+		year, err := strconv.Atoi(y)
+		if err != nil || year < 1949 || year > 2100 {
+			return f, fazhi.Errorf(fazhi.EINVALID, "年度 %q 不是有效的年份", y)
+		}
+		f.Year = year
+	}
+	return f, nil
 }
 
 // healthz answers 200 when the database answers a query, 503 otherwise.

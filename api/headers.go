@@ -6,10 +6,11 @@ import (
 
 // contentSecurityPolicy allows only this site's own scripts, styles,
 // images and connections. Pages run no inline script (static/fazhi.js
-// reads chart options from <script type="application/json"> blocks), and
-// templates carry no style attributes; style-src-attr 'unsafe-inline' is
-// there only for the tooltips echarts builds as HTML with style
-// attributes. <style> elements and every script stay 'self'. Echarts draws
+// reads chart options from <script type="application/json"> blocks).
+// Templates carry no style attributes (a chart's own height goes as
+// data-height, set by fazhi.js); style-src-attr 'unsafe-inline' is there
+// only for the tooltips echarts builds as HTML with style attributes.
+// <style> elements and every script stay 'self'. Echarts draws
 // on canvas and may export images as data: URLs.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
 	"img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; " +

@@ -48,7 +48,8 @@ func TestPagesHaveNoInlineScriptOrStyle(t *testing.T) {
 	docURL := uploadReport(t, admin, "zjg.txt", zjgReport(t))
 	inlineScript := regexp.MustCompile(`(?i)<script(?:\s[^>]*)?>`)
 	handler := regexp.MustCompile(`(?i)\son[a-z]+\s*=|javascript:|\sstyle\s*=|<style`)
-	for _, p := range []string{"/", "/figures?org=320582-jyj", docURL, "/documents", "/login", "/account", "/admin/users", "/admin/audit", "/no-such-page"} {
+	for _, p := range []string{"/", "/figures?org=320582-jyj", docURL, "/documents", "/login", "/account", "/admin/users", "/admin/audit", "/no-such-page",
+		"/compare", "/index", "/trend", "/coverage", "/orgs/320582-jyj", "/orgs/320582"} {
 		_, page := admin.get(p)
 		for _, tag := range inlineScript.FindAllString(page, -1) {
 			if !strings.Contains(tag, `src="/static/`) && !strings.Contains(tag, `type="application/json"`) {

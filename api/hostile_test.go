@@ -117,17 +117,21 @@ var hostileCases = []struct {
 			}
 			return fmt.Sprintf("%d; audit entry escaped", res.StatusCode)
 		}},
-	{"SQL metacharacters (`" + sqlEvil + "`) in every query parameter of every GET route",
+	{"SQL metacharacters (`" + sqlEvil + "`) in every query parameter of every GET route but the workbooks (their query is read as by their /api/v1 form)",
 		"no 5xx: values are bound as query parameters, never spliced into SQL — a filter on the string finds nothing (200), a number that is not one is 400, an unknown id 404, a stranger's page redirects (303); every table intact",
 		func(t *testing.T, e *hostileEnv) string {
 			statuses := map[int]int{}
 			for _, route := range e.srv.Routes() {
 				method, path, _ := strings.Cut(route, " ")
-				if method != http.MethodGet {
+				// A view's workbook reads its query as its /api/v1 form
+				// does (one handler, another writer): sent there, not
+				// here, where each unfiltered workbook costs a second.
+				if method != http.MethodGet || strings.HasSuffix(path, ".xlsx") {
 					continue
 				}
-				path = strings.NewReplacer(":id", url.PathEscape(sqlEvil), "*", "fazhi.css").Replace(path)
-				for _, param := range []string{"org", "year", "indicator", "hl", "figure", "next", "actor", "action", "before", "done", "user"} {
+				path = strings.NewReplacer(":id", url.PathEscape(sqlEvil), ":code", url.PathEscape(sqlEvil), "*", "fazhi.css").Replace(path)
+				for _, param := range []string{"org", "year", "indicator", "hl", "figure", "next", "actor", "action", "before", "done", "user",
+					"region", "bureau_type", "norm", "methodology", "format", "table"} {
 					res, _ := e.admin.get(path + "?" + param + "=" + url.QueryEscape(sqlEvil))
 					statuses[res.StatusCode]++
 					if res.StatusCode >= 500 {

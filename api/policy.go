@@ -41,6 +41,11 @@ type policy struct {
 	audit string
 	// maxBody bounds the request body; 0 means defaultMaxBody.
 	maxBody int64
+	// files marks a route that answers some requests with a file to take
+	// away rather than with what a page shows: an Excel workbook (a path
+	// ending in .xlsx) or, under /api/v1/, any ?format= other than JSON.
+	// Those requests need ruleExport whatever the route's rule.
+	files bool
 }
 
 // defaultMaxBody bounds the body of a request whose route names no other
@@ -57,11 +62,34 @@ var policies = map[string]policy{
 	"GET /healthz": {rule: rulePublic},
 	"GET /static*": {rule: rulePublic},
 
-	// Reading.
-	"GET /":               {rule: ruleRead},
-	"GET /figures":        {rule: ruleRead}, // pending figures only to who may see them (see figures)
-	"GET /documents/:id":  {rule: ruleRead}, // the review page only to who may see its pending figures (see document)
-	"GET /api/v1/catalog": {rule: ruleRead},
+	// Reading: the dashboards, and their data as JSON for scripts. The
+	// views count confirmed figures only; coverage marks a figure under
+	// review as pending without its value.
+	"GET /":                     {rule: ruleRead},
+	"GET /figures":              {rule: ruleRead}, // pending figures only to who may see them (see figureFilter)
+	"GET /documents/:id":        {rule: ruleRead}, // the review page only to who may see its pending figures (see document)
+	"GET /compare":              {rule: ruleRead},
+	"GET /index":                {rule: ruleRead}, // the weights form only to admins (see index.html)
+	"GET /trend":                {rule: ruleRead},
+	"GET /coverage":             {rule: ruleRead},
+	"GET /orgs/:code":           {rule: ruleRead, files: true}, // /orgs/{code}.xlsx is the profile's workbook
+	"GET /api/v1/catalog":       {rule: ruleRead},
+	"GET /api/v1/methodologies": {rule: ruleRead},
+	"GET /api/v1/overview":      {rule: ruleRead, files: true},
+	"GET /api/v1/figures":       {rule: ruleRead, files: true}, // pending figures as on /figures
+	"GET /api/v1/compare":       {rule: ruleRead, files: true},
+	"GET /api/v1/index":         {rule: ruleRead, files: true},
+	"GET /api/v1/trend":         {rule: ruleRead, files: true},
+	"GET /api/v1/coverage":      {rule: ruleRead, files: true},
+	"GET /api/v1/orgs/:code":    {rule: ruleRead, files: true},
+
+	// Exports: every view as a workbook (and, above, as CSV).
+	"GET /overview.xlsx": {rule: ruleExport},
+	"GET /figures.xlsx":  {rule: ruleExport}, // pending figures as on /figures
+	"GET /compare.xlsx":  {rule: ruleExport},
+	"GET /index.xlsx":    {rule: ruleExport},
+	"GET /trend.xlsx":    {rule: ruleExport},
+	"GET /coverage.xlsx": {rule: ruleExport},
 
 	// One's own account.
 	"POST /logout":           {rule: ruleSignedIn, audit: "logout"},
@@ -83,6 +111,7 @@ var policies = map[string]policy{
 	"POST /admin/users/:name/enable":   {rule: ruleAdmin, audit: "user_enable", maxBody: 16 << 10},
 	"POST /admin/users/:name/role":     {rule: ruleAdmin, audit: "user_role", maxBody: 16 << 10},
 	"GET /admin/audit":                 {rule: ruleAdmin},
+	"POST /index/methodologies":        {rule: ruleAdmin, audit: "methodology", maxBody: 64 << 10},
 }
 
 // permits is true when p may use a route of rule r.
@@ -131,8 +160,12 @@ func (s *Server) enforce(c *echo.Context, pol policy, next echo.HandlerFunc) err
 	if p.err != nil && pol.rule != rulePublic {
 		return p.err
 	}
-	if !s.permits(p, pol.rule) {
-		return s.refuse(c, p, pol.rule)
+	need := pol.rule
+	if pol.files && asksForFile(c) {
+		need = ruleExport
+	}
+	if !s.permits(p, need) {
+		return s.refuse(c, p, need)
 	}
 	if safeMethod(c.Request().Method) {
 		return next(c)
@@ -173,6 +206,17 @@ var ruleNeeds = map[rule]string{
 	ruleReview:   "只有分析审核人员和管理员可以审核数据",
 	ruleExport:   "只有分析审核人员和管理员可以导出数据",
 	ruleAdmin:    "只有管理员可以进行此操作",
+}
+
+// asksForFile is true for a request of a files route that wants a file:
+// a workbook, or any format but JSON (an unknown one too, so that a format
+// added later is an export until said otherwise).
+func asksForFile(c *echo.Context) bool {
+	if strings.HasSuffix(c.Request().URL.Path, ".xlsx") {
+		return true
+	}
+	f := c.QueryParam("format")
+	return f != "" && f != "json"
 }
 
 func safeMethod(m string) bool {

@@ -23,6 +23,27 @@ var access = map[string][]string{
 	"GET /documents/:id":  {"public", "viewer", "reporter", "analyst", "admin"},
 	"GET /api/v1/catalog": {"public", "viewer", "reporter", "analyst", "admin"},
 
+	"GET /compare":              {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /index":                {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /trend":                {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /coverage":             {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /orgs/:code":           {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/methodologies": {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/overview":      {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/figures":       {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/compare":       {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/index":         {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/trend":         {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/coverage":      {"public", "viewer", "reporter", "analyst", "admin"},
+	"GET /api/v1/orgs/:code":    {"public", "viewer", "reporter", "analyst", "admin"},
+
+	"GET /overview.xlsx": {"analyst", "admin"},
+	"GET /figures.xlsx":  {"analyst", "admin"},
+	"GET /compare.xlsx":  {"analyst", "admin"},
+	"GET /index.xlsx":    {"analyst", "admin"},
+	"GET /trend.xlsx":    {"analyst", "admin"},
+	"GET /coverage.xlsx": {"analyst", "admin"},
+
 	"POST /logout":           {"viewer", "reporter", "analyst", "admin"},
 	"GET /account":           {"viewer", "reporter", "analyst", "admin"},
 	"POST /account/password": {"viewer", "reporter", "analyst", "admin"},
@@ -40,6 +61,22 @@ var access = map[string][]string{
 	"POST /admin/users/:name/enable":   {"admin"},
 	"POST /admin/users/:name/role":     {"admin"},
 	"GET /admin/audit":                 {"admin"},
+	"POST /index/methodologies":        {"admin"},
+}
+
+// files are requests of routes that answer some requests with a file
+// (policy files): the file is an export, for analysts and admins only,
+// while the route's page or JSON is for every reader. Every such route
+// must be listed.
+var files = map[string][]string{
+	"GET /orgs/:code":        {"/orgs/320582-jyj.xlsx?year=2019"},
+	"GET /api/v1/overview":   {"/api/v1/overview?format=csv", "/api/v1/overview?format=xlsx"},
+	"GET /api/v1/figures":    {"/api/v1/figures?org=320582-jyj&format=csv"},
+	"GET /api/v1/compare":    {"/api/v1/compare?year=2024&format=csv"},
+	"GET /api/v1/index":      {"/api/v1/index?year=2024&format=csv"},
+	"GET /api/v1/trend":      {"/api/v1/trend?format=csv"},
+	"GET /api/v1/coverage":   {"/api/v1/coverage?format=csv"},
+	"GET /api/v1/orgs/:code": {"/api/v1/orgs/320582-jyj?format=csv"},
 }
 
 // TestEveryRouteHasAPolicy walks the routes the server registers: each
@@ -64,6 +101,9 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		}
 		if _, ok := access[r]; !ok {
 			t.Errorf("route %s is not in this test's access table: say who may use it", r)
+		}
+		if _, ok := files[r]; ok != pol.Files {
+			t.Errorf("route %s: serves files %v, listed in this test's files table %v", r, pol.Files, ok)
 		}
 	}
 	for r := range access {
@@ -93,12 +133,12 @@ func TestRolesRouteByRoute(t *testing.T) {
 	sort.Strings(routes)
 	for _, route := range routes {
 		method, path, _ := strings.Cut(route, " ")
-		path = strings.NewReplacer(":id", docID, ":name", target.name, "*", "fazhi.css").Replace(path)
+		path = strings.NewReplacer(":id", docID, ":name", target.name, ":code", "320582-jyj", "*", "fazhi.css").Replace(path)
 		allowed := map[string]bool{}
 		for _, who := range access[route] {
 			allowed[who] = true
 		}
-		check := func(who string, c *client, wantAllowed bool) {
+		check := func(path, who string, c *client, wantAllowed bool) {
 			t.Helper()
 			res, body := c.do(method, path, "application/x-www-form-urlencoded", nil)
 			denied := redirectsToLogin(res) || res.StatusCode == http.StatusUnauthorized ||
@@ -106,13 +146,24 @@ func TestRolesRouteByRoute(t *testing.T) {
 			if denied == wantAllowed {
 				t.Errorf("%s %s by %s: status %d, allowed %v, want %v", method, path, who, res.StatusCode, !denied, wantAllowed)
 			}
+			if !denied && res.StatusCode >= 500 {
+				t.Errorf("%s %s by %s: status %d: %.200s", method, path, who, res.StatusCode, body)
+			}
 		}
-		check("stranger", newClient(t, srv), allowed["anyone"])
-		check("stranger (public read)", newClient(t, public), allowed["anyone"] || allowed["public"])
+		check(path, "stranger", newClient(t, srv), allowed["anyone"])
+		check(path, "stranger (public read)", newClient(t, public), allowed["anyone"] || allowed["public"])
 		for _, who := range []string{"viewer", "reporter", "analyst", "admin"} {
-			check(who, users[who], allowed["anyone"] || allowed[who])
+			check(path, who, users[who], allowed["anyone"] || allowed[who])
 			if route == "POST /logout" { // that one really signs out
 				users[who] = signIn(t, srv, wh, fazhi.Role(who), "320582-jyj")
+			}
+		}
+		// A file is an export whoever may read the route.
+		for _, file := range files[route] {
+			check(file, "stranger", newClient(t, srv), false)
+			check(file, "stranger (public read)", newClient(t, public), false)
+			for _, who := range []string{"viewer", "reporter", "analyst", "admin"} {
+				check(file, who, users[who], who == "analyst" || who == "admin")
 			}
 		}
 		if route == "POST /admin/users/:name/disable" {

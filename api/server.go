@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/api/v1/catalog", s.catalog)
 	e.StaticFS("/static", dashboards.Static(), cacheStatic)
+	s.viewRoutes()
 }
 
 // Routes lists the registered routes as "METHOD /path", for the test that

@@ -15,7 +15,7 @@ const viewerKey = "viewer"
 // what they may offer: authenticate and sign-in call it.
 func (s *Server) setViewer(c *echo.Context) {
 	p := current(c)
-	v := dashboards.Viewer{CanUpload: s.permits(p, ruleUpload), CanReview: s.permits(p, ruleReview),
+	v := dashboards.Viewer{CanRead: s.permits(p, ruleRead), CanUpload: s.permits(p, ruleUpload), CanReview: s.permits(p, ruleReview),
 		CanExport: s.permits(p, ruleExport), CanAdmin: s.permits(p, ruleAdmin)}
 	if p.signedIn() {
 		v.Name, v.DisplayName, v.RoleLabel, v.CSRF = p.user.Name, p.user.DisplayName, p.user.Role.Label(), p.csrf

@@ -30,6 +30,7 @@ type Viewer struct {
 	DisplayName string
 	RoleLabel   string
 	CSRF        string // the session's CSRF token, put in every POST form
+	CanRead     bool   // the dashboards: any account, anyone under --public-read
 	CanUpload   bool
 	CanReview   bool
 	CanExport   bool

@@ -38,12 +38,6 @@ type ReviewPage struct {
 	Uncatalogd int
 }
 
-// AreaChoice groups indicators for a <select>.
-type AreaChoice struct {
-	Area       fazhi.Area
-	Indicators []fazhi.Indicator
-}
-
 // Removed is a span the extractor left out (spam, junk, page chrome).
 type Removed struct {
 	Kind  string `json:"kind"`
@@ -79,9 +73,7 @@ func Review(ctx context.Context, w *analytics.Warehouse, id string, chosen int64
 		title = src.FileName
 	}
 	p := &ReviewPage{Page: Page{Title: "审核：" + title, Active: "documents"}, Doc: doc, Source: src, Orgs: orgs, Chosen: chosen}
-	for _, a := range cat.Areas {
-		p.Areas = append(p.Areas, AreaChoice{Area: a, Indicators: cat.InArea(a.Code)})
-	}
+	p.Areas = areaChoices(cat, false)
 	spans := make([]span, 0, len(figs))
 	for _, f := range figs {
 		rf := ReviewFigure{ExtractedFigure: f, Chosen: f.ID == chosen,
