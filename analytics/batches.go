@@ -27,8 +27,9 @@ func scanBatch(sc scanner) (fazhi.Batch, error) {
 
 // BatchFilter selects batches; empty fields match everything.
 type BatchFilter struct {
-	Method fazhi.Method
-	Limit  int // default 100
+	Method    fazhi.Method
+	CreatedBy string // one user's batches (a reporter sees its own)
+	Limit     int    // default 100
 }
 
 // Batches lists batches, newest first.
@@ -38,8 +39,8 @@ func (w *Warehouse) Batches(ctx context.Context, f BatchFilter) ([]fazhi.Batch, 
 	}
 	rows, err := w.db.QueryContext(ctx, `SELECT `+batchSelect+`
 		FROM batches b LEFT JOIN sources s ON s.id = b.file_source_id
-		WHERE ? = '' OR b.method = ?
-		ORDER BY b.created_at DESC, b.id DESC LIMIT ?`, string(f.Method), string(f.Method), f.Limit)
+		WHERE (? = '' OR b.method = ?) AND (? = '' OR b.created_by = ?)
+		ORDER BY b.created_at DESC, b.id DESC LIMIT ?`, string(f.Method), string(f.Method), f.CreatedBy, f.CreatedBy, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list batches: %w", err)
 	}
@@ -137,6 +138,15 @@ func (w *Warehouse) Rollback(ctx context.Context, id, who string) (fazhi.Batch, 
 		return b, fmt.Errorf("roll back %s: %w", id, err)
 	}
 	defer tx.Rollback()
+	// A report batch's figures are decided one by one on the review pages;
+	// removing its confirmed figures here would leave the review queue
+	// saying they were accepted.
+	var reports int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE batch_id = ?`, id).Scan(&reports); err != nil {
+		return b, fmt.Errorf("roll back %s: %w", id, err)
+	} else if reports > 0 {
+		return b, fazhi.Errorf(fazhi.ECONFLICT, "批次 %s 是报告批次（%d 份报告）：其中的数据请在审核页面驳回，不能整批撤销", id, reports)
+	}
 	var later string
 	err = tx.QueryRowContext(ctx, `SELECT h.batch_id FROM observation_history h JOIN batches l ON l.id = h.batch_id
 		WHERE h.old_batch_id = ? AND h.batch_id <> ? AND l.status = 'loaded'
@@ -145,6 +155,13 @@ func (w *Warehouse) Rollback(ctx context.Context, id, who string) (fazhi.Batch, 
 		return b, fazhi.Errorf(fazhi.ECONFLICT, "批次 %s 之后，批次 %s 又修改了其中的数值：请先撤销批次 %s", id, later, later)
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("roll back %s: check later batches: %w", id, err)
+	}
+	// The figures the batch touched, before they are removed or restored:
+	// current_figures is refreshed for exactly these keys below.
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE rollback_keys AS
+		SELECT org_code, year, indicator_code FROM observations WHERE batch_id = $1
+		UNION SELECT org_code, year, indicator_code FROM observation_history WHERE batch_id = $1`, id); err != nil {
+		return b, fmt.Errorf("roll back %s: find touched figures: %w", id, err)
 	}
 	now := time.Now()
 	steps := []struct {
@@ -170,9 +187,16 @@ func (w *Warehouse) Rollback(ctx context.Context, id, who string) (fazhi.Batch, 
 			return b, fmt.Errorf("roll back %s: %s: %w", id, st.what, err)
 		}
 	}
+	if err := refreshCurrentKeys(ctx, tx, `SELECT org_code, year, indicator_code FROM temp.rollback_keys`); err != nil {
+		return b, fmt.Errorf("roll back %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.rollback_keys`); err != nil {
+		return b, fmt.Errorf("roll back %s: %w", id, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return b, fmt.Errorf("roll back %s: commit: %w", id, err)
 	}
+	w.changed()
 	b.Status, b.RolledBackBy, b.RolledBackAt = fazhi.BatchRolledBack, who, &now
 	return b, nil
 }

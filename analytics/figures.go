@@ -29,6 +29,11 @@ type FigureFilter struct {
 	Year      int
 	Indicator string
 	Limit     int // default 500
+	// HideUnconfirmed leaves out pending and rejected figures, except those
+	// of UnconfirmedOrgs: a viewer sees only what counts, a reporter also
+	// its own org's figures under review.
+	HideUnconfirmed bool
+	UnconfirmedOrgs []string
 }
 
 // Figures lists stored figures with their provenance, those that count first.
@@ -48,8 +53,9 @@ func (w *Warehouse) Figures(ctx context.Context, f FigureFilter) ([]Figure, erro
 		LEFT JOIN batches b ON b.id = o.batch_id
 		LEFT JOIN current_observations c USING (org_code, year, indicator_code, source_id)
 		WHERE (? = '' OR o.org_code = ?) AND (? = 0 OR o.year = ?) AND (? = '' OR o.indicator_code = ?)
+		AND (o.status = 'confirmed' OR NOT ? OR list_contains(?::VARCHAR[], o.org_code))
 		ORDER BY o.org_code, o.year DESC, o.indicator_code, c.org_code IS NULL, o.updated_at DESC
-		LIMIT ?`, f.Org, f.Org, f.Year, f.Year, f.Indicator, f.Indicator, f.Limit)
+		LIMIT ?`, f.Org, f.Org, f.Year, f.Year, f.Indicator, f.Indicator, f.HideUnconfirmed, strs(f.UnconfirmedOrgs), f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list figures %+v: %w", f, err)
 	}

@@ -65,12 +65,9 @@ const maxListedFlags = 200
 
 // FlagFilter selects flags; empty fields match everything.
 type FlagFilter struct {
-	BatchID string
-	Limit   int // default 200
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	BatchID   string
+	CreatedBy string // flags of this user's batches (a reporter sees its own)
+	Limit     int    // default 200
 }
 
 // Flags lists figures flagged for review, newest batch first, of batches
@@ -87,8 +84,9 @@ func queryFlags(ctx context.Context, q querier, f FlagFilter) ([]Flag, error) {
 			r.indicator_code, r.value, r.previous_value, r.location, r.created_at
 		FROM review_flags r LEFT JOIN orgs g ON g.code = r.org_code
 		WHERE (? = '' OR r.batch_id = ?)
+		AND (? = '' OR r.batch_id IN (SELECT id FROM batches WHERE created_by = ?))
 		ORDER BY r.created_at DESC, r.org_code, r.year, r.indicator_code
-		LIMIT ?`, f.BatchID, f.BatchID, f.Limit)
+		LIMIT ?`, f.BatchID, f.BatchID, f.CreatedBy, f.CreatedBy, f.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("list flags: %w", err)
 	}

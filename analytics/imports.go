@@ -26,27 +26,41 @@ type Upload struct {
 	Refused  int
 	Notices  []string
 	DryRun   bool
+	// Scope, when not nil, limits the orgs rows may name: a reporter
+	// imports for its own org and those below it only. A row of any other
+	// org is refused, and with it the whole file.
+	Scope *OrgScope
+}
+
+// OrgScope is the orgs an importer may write figures for: Org and those
+// below it (Orgs, see OrgAndBelow).
+type OrgScope struct {
+	Org  string
+	Orgs []string
 }
 
 // ImportSummary is what an import (or its dry run) did or would do.
 type ImportSummary struct {
-	File      string          `json:"file"`
-	SHA256    string          `json:"sha256"`
-	Size      int64           `json:"size"`
-	Format    string          `json:"format"`
-	DryRun    bool            `json:"dry_run"`
-	Stored    bool            `json:"stored"` // a batch was recorded
-	BatchID   string          `json:"batch_id,omitempty"`
-	CreatedBy string          `json:"created_by"`
-	Rows      int             `json:"rows"`
-	New       int             `json:"new"`
-	Updated   int             `json:"updated"`
-	Unchanged int             `json:"unchanged"`
-	Refused   int             `json:"refused"`
-	Flagged   int             `json:"flagged"`
-	Problems  []fazhi.Problem `json:"problems"`
-	Flags     []Flag          `json:"flags"`
-	Notices   []string        `json:"notices,omitempty"`
+	File      string `json:"file"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+	Format    string `json:"format"`
+	DryRun    bool   `json:"dry_run"`
+	Stored    bool   `json:"stored"` // a batch was recorded
+	BatchID   string `json:"batch_id,omitempty"`
+	CreatedBy string `json:"created_by"`
+	Rows      int    `json:"rows"`
+	New       int    `json:"new"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Refused   int    `json:"refused"`
+	Flagged   int    `json:"flagged"`
+	// OutOfScope counts the refused rows of orgs the importer may not
+	// write for (see Upload.Scope).
+	OutOfScope int             `json:"out_of_scope,omitempty"`
+	Problems   []fazhi.Problem `json:"problems"`
+	Flags      []Flag          `json:"flags"`
+	Notices    []string        `json:"notices,omitempty"`
 }
 
 // Accepted is true when no value of the file was refused.
@@ -80,10 +94,26 @@ func (w *Warehouse) Import(ctx context.Context, u Upload) (ImportSummary, error)
 			s.Problems = append(s.Problems, fazhi.ProblemAt(s.File, o.Location, reason))
 		}
 	}
+	var within map[string]bool
+	firstOut := "" // where the first row out of scope is
+	if u.Scope != nil {
+		within = make(map[string]bool, len(u.Scope.Orgs))
+		for _, c := range u.Scope.Orgs {
+			within[c] = true
+		}
+	}
 	for i, o := range u.Observations {
 		c := codes[u.OrgOf[i]]
 		if c.err != "" {
 			refuse(o, c.err)
+			continue
+		}
+		if within != nil && !within[c.code] {
+			if s.OutOfScope == 0 {
+				firstOut = fazhi.LocationLabel(o.Location)
+			}
+			s.OutOfScope++
+			refuse(o, fmt.Sprintf("无权填报单位 %s 的数据：只能导入本单位（%s）及其下级单位的数据", c.code, u.Scope.Org))
 			continue
 		}
 		o.OrgCode = c.code
@@ -114,6 +144,10 @@ func (w *Warehouse) Import(ctx context.Context, u Upload) (ImportSummary, error)
 	if !s.Accepted() {
 		if u.DryRun {
 			return s, nil
+		}
+		if s.OutOfScope > 0 {
+			return s, fazhi.Errorf(fazhi.EINVALID, "%s：%d 行的单位不在您的填报范围内（第一处：%s），整个文件未导入（见问题清单）",
+				s.File, s.OutOfScope, firstOut)
 		}
 		return s, fazhi.Errorf(fazhi.EINVALID, "%s：%d 个数值未通过检查，整个文件未导入（见问题清单）", s.File, s.Refused)
 	}

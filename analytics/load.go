@@ -100,6 +100,7 @@ func (w *Warehouse) load(ctx context.Context, l Load) (fazhi.Batch, []Flag, erro
 	if err := tx.Commit(); err != nil {
 		return b, nil, fmt.Errorf("load batch %s: commit: %w", b.ID, err)
 	}
+	w.changed()
 	return b, flags, nil
 }
 
@@ -193,6 +194,9 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 		SELECT org_code, year, indicator_code, source_id, value, unit, qualifier, status, method, ?, quote, location, note, ?
 		FROM temp.stage_observations WHERE effect = 'new'`, b.ID, b.CreatedAt); err != nil {
 		return nil, fmt.Errorf("write observations: %w", err)
+	}
+	if err := refreshCurrent(ctx, tx); err != nil {
+		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches
 		(id, created_by, created_at, method, status, note, total, new, updated, unchanged, file_source_id, flagged)

@@ -98,7 +98,163 @@ QUALIFY row_number() OVER (
 	         updated_at DESC, source_id
 ) = 1;
 `,
-	// 2: imports — the file a batch came from, figures flagged for review,
+	// 2: published reports and the review queue of the figures read from them.
+	`
+-- A report read by the extractor: what it says about itself, and the org
+-- and year an analyst confirmed when the text did not say.
+CREATE TABLE documents (
+	source_id    VARCHAR PRIMARY KEY,
+	region       VARCHAR NOT NULL DEFAULT '',
+	bureau       VARCHAR NOT NULL DEFAULT '',
+	bureau_type  VARCHAR NOT NULL DEFAULT '',
+	org_code     VARCHAR,
+	year         INTEGER,
+	encoding     VARCHAR NOT NULL DEFAULT '',
+	meta         JSON,    -- the extractor's metadata with evidence spans
+	removed      JSON,    -- spam and chrome spans left out of matching
+	batch_id     VARCHAR NOT NULL,
+	created_by   VARCHAR NOT NULL,
+	created_at   TIMESTAMPTZ NOT NULL
+);
+CREATE SEQUENCE extracted_figure_ids;
+-- Every figure the extractor found, catalogued or not: the review queue.
+-- An accepted figure also becomes a confirmed observation (method
+-- extracted, or manual when the analyst corrected it).
+CREATE TABLE extracted_figures (
+	id          BIGINT PRIMARY KEY DEFAULT nextval('extracted_figure_ids'),
+	source_id   VARCHAR NOT NULL,
+	seq         INTEGER NOT NULL,
+	indicator   VARCHAR,          -- catalogue code; NULL while uncatalogued
+	label       VARCHAR NOT NULL,
+	value       DOUBLE NOT NULL,
+	unit        VARCHAR NOT NULL,
+	qualifier   VARCHAR NOT NULL DEFAULT '',
+	number      VARCHAR NOT NULL DEFAULT '',
+	quote       VARCHAR NOT NULL,
+	start_byte  INTEGER NOT NULL,
+	end_byte    INTEGER NOT NULL,
+	sentence    VARCHAR NOT NULL DEFAULT '',
+	confidence  DOUBLE NOT NULL,
+	status      VARCHAR NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed', 'rejected')),
+	org_code    VARCHAR,          -- set when the analyst assigns the figure to another org than the document's
+	year        INTEGER,          -- likewise for the year
+	decided_by  VARCHAR,
+	decided_at  TIMESTAMPTZ
+);
+-- An analyst maps a label once; it applies to every document.
+CREATE TABLE label_mappings (
+	label      VARCHAR PRIMARY KEY,
+	indicator  VARCHAR NOT NULL,
+	created_by VARCHAR NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL
+);
+-- Every review decision, append-only: who, when, before and after.
+CREATE TABLE review_decisions (
+	figure_id  BIGINT NOT NULL,
+	action     VARCHAR NOT NULL CHECK (action IN ('accept', 'correct', 'reject', 'reopen', 'map_label', 'assign')),
+	decided_by VARCHAR NOT NULL,
+	decided_at TIMESTAMPTZ NOT NULL,
+	before     JSON,
+	after      JSON
+);
+`,
+	// 3: composite-index methodologies. A methodology is saved, never
+	// edited: a change is a new version of the same name, so that a
+	// published ranking can always name the weights it used. A weight not
+	// listed is 1 (equal weights).
+	`
+CREATE SEQUENCE methodology_ids START 1;
+CREATE TABLE methodologies (
+	id            INTEGER PRIMARY KEY DEFAULT nextval('methodology_ids'),
+	name          VARCHAR NOT NULL,
+	version       INTEGER NOT NULL,
+	normalisation VARCHAR NOT NULL CHECK (normalisation IN ('minmax', 'percentile')),
+	note          VARCHAR NOT NULL DEFAULT '',
+	created_by    VARCHAR NOT NULL,
+	created_at    TIMESTAMPTZ NOT NULL,
+	UNIQUE (name, version)
+);
+CREATE TABLE methodology_weights (
+	methodology_id INTEGER NOT NULL,
+	kind           VARCHAR NOT NULL CHECK (kind IN ('area', 'indicator')),
+	code           VARCHAR NOT NULL,
+	weight         DOUBLE NOT NULL CHECK (weight >= 0 AND weight <= 100),
+	PRIMARY KEY (methodology_id, kind, code)
+);
+`,
+	// 4: the figures that count, materialised. The views filter them by
+	// indicator, year and org on every page; through current_observations
+	// each filter pays for the whole rule (a window over every candidate
+	// with its wide provenance columns). This narrow table holds the result
+	// of that rule, written in (year, indicator, org) order so that DuckDB's
+	// zone maps skip most of it, and LoadBatch keeps it up to date in the
+	// batch's own transaction (see refreshCurrent).
+	`
+CREATE TABLE current_figures (
+	indicator_code VARCHAR NOT NULL,
+	year           INTEGER NOT NULL,
+	org_code       VARCHAR NOT NULL,
+	value          DOUBLE NOT NULL,
+	method         VARCHAR NOT NULL,
+	source_id      VARCHAR NOT NULL
+);
+INSERT INTO current_figures
+SELECT indicator_code, year, org_code, value, method, source_id
+FROM current_observations
+ORDER BY year, indicator_code, org_code;
+`,
+	// 5: accounts, their sessions and API tokens, and the audit log.
+	`
+CREATE SEQUENCE user_ids;
+CREATE TABLE users (
+	id            BIGINT PRIMARY KEY DEFAULT nextval('user_ids'),
+	name          VARCHAR NOT NULL UNIQUE,
+	display_name  VARCHAR NOT NULL DEFAULT '',
+	role          VARCHAR NOT NULL CHECK (role IN ('viewer', 'reporter', 'analyst', 'admin')),
+	org_code      VARCHAR,          -- a reporter's org: it sees that org and those below it
+	password_hash VARCHAR NOT NULL, -- argon2id, PHC string format
+	disabled      BOOLEAN NOT NULL DEFAULT false,
+	created_by    VARCHAR NOT NULL,
+	created_at    TIMESTAMPTZ NOT NULL,
+	last_login    TIMESTAMPTZ
+);
+-- A signed-in browser. Only the sha256 of the cookie's value is stored, so
+-- that a copy of the database does not let anyone in.
+CREATE TABLE sessions (
+	id_hash    VARCHAR PRIMARY KEY,
+	user_id    BIGINT NOT NULL,
+	csrf_token VARCHAR NOT NULL, -- the synchronizer token of this session's forms
+	created_at TIMESTAMPTZ NOT NULL,
+	last_seen  TIMESTAMPTZ NOT NULL,
+	address    VARCHAR NOT NULL DEFAULT ''
+);
+-- Tokens for scripts (Authorization: Bearer), stored hashed likewise.
+CREATE TABLE api_tokens (
+	id_hash    VARCHAR PRIMARY KEY,
+	user_id    BIGINT NOT NULL,
+	label      VARCHAR NOT NULL DEFAULT '',
+	created_at TIMESTAMPTZ NOT NULL,
+	last_used  TIMESTAMPTZ,
+	revoked_at TIMESTAMPTZ
+);
+-- Every state change and every attempt at one, append-only: the warehouse
+-- has no statement that updates or deletes a row of it.
+CREATE SEQUENCE audit_ids;
+CREATE TABLE audit_log (
+	id          BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+	occurred_at TIMESTAMPTZ NOT NULL,
+	actor       VARCHAR NOT NULL,  -- user name; for a failed login, the name tried
+	role        VARCHAR NOT NULL DEFAULT '',
+	action      VARCHAR NOT NULL,
+	target      VARCHAR NOT NULL DEFAULT '',
+	outcome     VARCHAR NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+	status      INTEGER NOT NULL DEFAULT 0,
+	detail      VARCHAR NOT NULL DEFAULT '',
+	address     VARCHAR NOT NULL DEFAULT '',
+	request_id  VARCHAR NOT NULL DEFAULT ''
+);
+`,
+	// 6: imports — the file a batch came from, figures flagged for review,
 	// the history of changed figures, and rollback.
 	`
 -- file_source_id, not source_id: queries join batches to observations

@@ -12,6 +12,12 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// querier is a *sql.DB or a *sql.Tx, for queries that run in or out of a
+// transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // insertRows writes small reference rows (catalogue, orgs, sources) with one
 // multi-row statement per chunk. Observations never go this way: they are
 // bulk-loaded through the Appender (see load.go).

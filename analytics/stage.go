@@ -6,8 +6,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 
-	"github.com/duckdb/duckdb-go/v2"
-
 	"fazhi"
 )
 
@@ -20,30 +18,22 @@ import (
 // stages several times faster than appending every column as text;
 // decodeStaged joins the dictionaries back, inside the transaction.
 func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) (*dictionaries, error) {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_raw (
-		seq INTEGER, org INTEGER, year INTEGER, ind INTEGER, src INTEGER, kind INTEGER, value DOUBLE,
-		quote VARCHAR, location VARCHAR, note VARCHAR)`); err != nil {
-		return nil, err
-	}
 	d := newDictionaries()
-	err := conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stage_raw")
-		if err != nil {
-			return err
-		}
-		for i, o := range obs {
-			ind := d.ind.id(o.IndicatorCode)
-			if int(ind) > len(d.indUnit) {
-				d.indUnit = append(d.indUnit, o.Unit)
+	err := appendTemp(ctx, conn, "stage_raw", `seq INTEGER, org INTEGER, year INTEGER, ind INTEGER, src INTEGER,
+		kind INTEGER, value DOUBLE, quote VARCHAR, location VARCHAR, note VARCHAR`,
+		func(add func(row ...driver.Value) error) error {
+			for i, o := range obs {
+				ind := d.ind.id(o.IndicatorCode)
+				if int(ind) > len(d.indUnit) {
+					d.indUnit = append(d.indUnit, o.Unit)
+				}
+				if err := add(int32(i+1), d.org.id(o.OrgCode), int32(o.Year), ind, d.src.id(o.SourceID),
+					d.kind(o), o.Value, o.Quote, o.Location, o.Note); err != nil {
+					return fmt.Errorf("observation %d: %w", i+1, err)
+				}
 			}
-			if err := app.AppendRow(int32(i+1), d.org.id(o.OrgCode), int32(o.Year), ind, d.src.id(o.SourceID),
-				d.kind(o), o.Value, o.Quote, o.Location, o.Note); err != nil {
-				app.Close()
-				return fmt.Errorf("append observation %d: %w", i+1, err)
-			}
-		}
-		return app.Close()
-	})
+			return nil
+		})
 	return d, err
 }
 

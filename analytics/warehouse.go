@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
@@ -24,6 +25,11 @@ type Warehouse struct {
 	path    string
 	catalog *fazhi.Catalog
 	loadMu  sync.Mutex // one batch at a time (see LoadBatch)
+	authMu  sync.Mutex // accounts, sessions, tokens: their checks and writes (see users.go)
+	years   yearsCache // see Years
+	// generation counts committed writes to observations. This process
+	// is the file's only writer, so caches keyed by it are never stale.
+	generation atomic.Uint64
 }
 
 // Open opens (creating it and its folder when missing) the DuckDB file at
@@ -99,3 +105,6 @@ func openError(path string, err error) error {
 	return fazhi.Errorf(fazhi.ECONFLICT, "database %s is held by %s, probably `fazhi serve`: "+
 		"stop it first, or send the data through the running server's API", path, holder)
 }
+
+// changed marks a committed write to observations.
+func (w *Warehouse) changed() { w.generation.Add(1) }

@@ -61,7 +61,7 @@ func (s *Server) handleError(c *echo.Context, err error) {
 		return
 	}
 	var buf bytes.Buffer
-	if rerr := dashboards.RenderError(&buf, status, msg); rerr != nil {
+	if rerr := dashboards.RenderError(&buf, viewerOf(c), status, msg); rerr != nil {
 		c.String(status, msg)
 		return
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -12,13 +13,25 @@ import (
 	"fazhi/dashboards"
 )
 
-// page renders a page model into the response.
-func page(c *echo.Context, render func(*bytes.Buffer) error) error {
+// pageModel is what every page model is: it renders itself, and embeds
+// dashboards.Page, which is told who reads it.
+type pageModel interface {
+	Render(io.Writer) error
+	SetViewer(dashboards.Viewer)
+}
+
+// page renders a page model for the request's reader into the response.
+func page(c *echo.Context, p pageModel) error { return pageStatus(c, http.StatusOK, p) }
+
+// pageStatus is page with another status, e.g. a form shown again with
+// what was wrong.
+func pageStatus(c *echo.Context, status int, p pageModel) error {
+	p.SetViewer(viewerOf(c))
 	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
+	if err := p.Render(&buf); err != nil {
 		return err
 	}
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return c.HTMLBlob(status, buf.Bytes())
 }
 
 func (s *Server) overview(c *echo.Context) error {
@@ -26,31 +39,40 @@ func (s *Server) overview(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	return page(c, p)
 }
 
+// figures lists stored figures; figures not confirmed are listed only to
+// who may see them: analysts and admins all, a reporter its own orgs'.
 func (s *Server) figures(c *echo.Context) error {
-	f := analytics.FigureFilter{Org: c.QueryParam("org"), Indicator: c.QueryParam("indicator")}
-	if y := c.QueryParam("year"); y != "" {
-		year, err := strconv.Atoi(y)
-		if err != nil || year < 1949 || year > 2100 {
-			return fazhi.Errorf(fazhi.EINVALID, "年度 %q 不是有效的年份", y)
-		}
-		f.Year = year
+	f, err := s.figureFilter(c)
+	if err != nil {
+		return err
 	}
 	p, err := dashboards.Figures(c.Request().Context(), s.wh, f)
 	if err != nil {
 		return err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	return page(c, p)
 }
 
-func (s *Server) document(c *echo.Context) error {
-	p, err := dashboards.Document(c.Request().Context(), s.wh, c.Param("id"), c.QueryParam("hl"))
+// figureFilter reads the filter of /figures and its exports, and limits
+// the figures not confirmed to those the request may see.
+func (s *Server) figureFilter(c *echo.Context) (analytics.FigureFilter, error) {
+	all, orgs, err := s.pendingScope(c)
 	if err != nil {
-		return err
+		return analytics.FigureFilter{}, err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	f := analytics.FigureFilter{Org: c.QueryParam("org"), Indicator: c.QueryParam("indicator"),
+		HideUnconfirmed: !all, UnconfirmedOrgs: orgs}
+	if y := c.QueryParam("year"); y != "" {
+		year, err := strconv.Atoi(y)
+		if err != nil || year < 1949 || year > 2100 {
+			return f, fazhi.Errorf(fazhi.EINVALID, "年度 %q 不是有效的年份", y)
+		}
+		f.Year = year
+	}
+	return f, nil
 }
 
 // healthz answers 200 when the database answers a query, 503 otherwise.

@@ -2,12 +2,11 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v5"
@@ -18,53 +17,33 @@ import (
 	"fazhi/ingest"
 )
 
-// importRoutes registers templates, uploads, the import history and rollback.
+// importRoutes registers templates, uploads, the import history and
+// rollback. Who may use each is in policies (policy.go); a reporter's
+// limits — its own org and those below it, its own batches — are checked
+// here.
 func (s *Server) importRoutes() {
 	e := s.echo
 	e.GET("/templates.xlsx", s.template)
 	e.GET("/imports", s.imports)
-	e.POST("/imports", s.importForm, sameOrigin)
+	e.POST("/imports", s.importForm)
 	e.GET("/imports/:id", s.importBatch)
 	e.GET("/imports/:id/file", s.importFile)
-	e.POST("/imports/:id/rollback", s.rollback, sameOrigin)
+	e.POST("/imports/:id/rollback", s.rollback)
 	e.GET("/api/v1/imports", s.apiBatches)
-	e.POST("/api/v1/imports", s.apiImport, sameOrigin)
+	e.POST("/api/v1/imports", s.apiImport)
 }
 
-// uploader says who loads a batch through the web. There are no user
-// accounts yet: the client's address is what is known. This is the one
-// place that changes when users sign in.
-func uploader(c *echo.Context) string {
-	return "网页上传 " + c.RealIP()
-}
+// importFormSlack is what an upload's body may hold beyond the file: the
+// form's other fields and the multipart framing.
+const importFormSlack = 1 << 20
 
-// statusError gives an application error a specific HTTP status (413, 403).
-type statusError struct {
-	status int
-	err    error
-}
-
-func (e *statusError) Error() string   { return e.err.Error() }
-func (e *statusError) Unwrap() error   { return e.err }
-func (e *statusError) StatusCode() int { return e.status }
-
-// sameOrigin refuses a form posted from another site: uploads and
-// rollbacks change data, and a page elsewhere must not trigger them in a
-// user's browser. Clients that send no Origin (curl, scripts) pass.
-func sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c *echo.Context) error {
-		r := c.Request()
-		refuse := &statusError{http.StatusForbidden, fazhi.Errorf(fazhi.EINVALID, "拒绝来自其他网站的提交：请在本系统的页面上操作")}
-		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-			return refuse
-		}
-		if o := r.Header.Get("Origin"); o != "" {
-			if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-				return refuse
-			}
-		}
-		return next(c)
+// fileTooLarge is the refusal of a file over the upload limit.
+func fileTooLarge(max int64) error {
+	size := strconv.FormatInt(max>>10, 10) + " KB"
+	if max >= 1<<20 {
+		size = strconv.FormatInt(max>>20, 10) + " MB"
 	}
+	return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "文件超过 "+size+" 的上限：请分成几个文件上传")
 }
 
 // receivedFile is an uploaded file and the form's dry-run choice.
@@ -74,54 +53,33 @@ type receivedFile struct {
 	dryRun bool
 }
 
-// receive reads a multipart upload (field file; field or query dry_run),
-// streaming the file part and refusing it as soon as it passes the size
-// limit, without spooling it to disk.
+// receive reads the uploaded file (field file; field or query dry_run) of
+// the multipart form that enforce parsed within the route's body limit.
 func (s *Server) receive(c *echo.Context) (receivedFile, error) {
 	var f receivedFile
-	max := s.limits.MaxBytes
-	tooLarge := &statusError{http.StatusRequestEntityTooLarge,
-		fazhi.Errorf(fazhi.EINVALID, "文件超过 %d MB 的上限：请分成几个文件上传", max>>20)}
 	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, max+1<<20) // the file plus the form's other fields
-	mr, err := r.MultipartReader()
-	if err != nil {
+	max := s.opts.Uploads.MaxBytes
+	if r.MultipartForm == nil {
 		return f, fazhi.Errorf(fazhi.EINVALID, "请以 multipart/form-data 表单上传文件（字段名 file）")
 	}
-	found := false
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return f, tooLarge
-		} else if err != nil {
-			return f, fazhi.Errorf(fazhi.EINVALID, "上传的表单无法读取：%v", err)
-		}
-		switch part.FormName() {
-		case "file":
-			f.name = part.FileName()
-			f.data, err = io.ReadAll(io.LimitReader(part, max+1))
-			if errors.As(err, &mbe) || int64(len(f.data)) > max {
-				return f, tooLarge
-			} else if err != nil {
-				return f, fazhi.Errorf(fazhi.EINVALID, "上传中断：%v", err)
-			}
-			found = true
-		case "dry_run":
-			v, _ := io.ReadAll(io.LimitReader(part, 16))
-			f.dryRun = truthy(string(v))
-		}
-		part.Close()
-	}
-	if !found {
+	files := r.MultipartForm.File["file"]
+	if len(files) == 0 {
 		return f, fazhi.Errorf(fazhi.EINVALID, "没有收到文件：请选择要上传的文件（表单字段 file）")
 	}
-	if truthy(c.QueryParam("dry_run")) {
-		f.dryRun = true
+	fh := files[0]
+	if fh.Size > max {
+		return f, fileTooLarge(max)
 	}
+	file, err := fh.Open()
+	if err != nil {
+		return f, fmt.Errorf("open upload %s: %w", fh.Filename, err)
+	}
+	defer file.Close()
+	if f.data, err = io.ReadAll(io.LimitReader(file, max+1)); err != nil {
+		return f, fmt.Errorf("read upload %s: %w", fh.Filename, err)
+	}
+	// net/http keeps only the base of the name a browser sends.
+	f.name, f.dryRun = fh.Filename, truthy(r.FormValue("dry_run"))
 	return f, nil
 }
 
@@ -133,14 +91,41 @@ func truthy(v string) bool {
 	return false
 }
 
-// runImport reads a received file and imports it as one batch.
+// runImport reads a received file and imports it as one batch, signed by
+// the user; a reporter's rows must all be of its own org or those below it.
 func (s *Server) runImport(c *echo.Context, f receivedFile) (analytics.ImportSummary, error) {
-	who := uploader(c)
-	u, err := ingest.ReadUpload(f.name, f.data, s.wh.Catalog(), s.limits)
+	who := who(c)
+	if f.dryRun {
+		auditSkip(c) // a dry run changes nothing
+	}
+	u, err := ingest.ReadUpload(f.name, f.data, s.wh.Catalog(), s.opts.Uploads)
 	if err != nil {
 		return analytics.ImportSummary{File: f.name, DryRun: f.dryRun, CreatedBy: who, Size: int64(len(f.data))}, err
 	}
-	return s.wh.Import(c.Request().Context(), uploadOf(u, who, f.dryRun))
+	up := uploadOf(u, who, f.dryRun)
+	all, orgs, err := s.pendingScope(c)
+	if err != nil {
+		return analytics.ImportSummary{File: f.name, DryRun: f.dryRun, CreatedBy: who}, err
+	}
+	if !all {
+		up.Scope = &analytics.OrgScope{Org: current(c).user.OrgCode, Orgs: orgs}
+	}
+	sum, err := s.wh.Import(c.Request().Context(), up)
+	auditImport(c, sum, err)
+	return sum, err
+}
+
+// auditImport says in the audit record what an upload did.
+func auditImport(c *echo.Context, sum analytics.ImportSummary, err error) {
+	switch {
+	case err != nil:
+		auditDetail(c, sum.File+"："+fazhi.ErrorMessage(err))
+	case sum.Stored:
+		auditTarget(c, sum.BatchID)
+		auditDetail(c, fmt.Sprintf("%s：新增 %d，更新 %d，不变 %d，待复核 %d", sum.File, sum.New, sum.Updated, sum.Unchanged, sum.Flagged))
+	default:
+		auditDetail(c, sum.File+"：与已入库数据相同，未产生批次")
+	}
 }
 
 // uploadOf hands what ingest read to the warehouse.
@@ -156,8 +141,8 @@ func uploadOf(u *ingest.Upload, who string, dryRun bool) analytics.Upload {
 
 // apiImport is POST /api/v1/imports: the summary as JSON, 200 when stored
 // or a clean dry run, 422 when values were refused (nothing stored; a dry
-// run's problems too), 400 when the file could not be read, 413 when it is
-// too large.
+// run's problems too), 403 when a reporter's file names another org's
+// rows, 400 when the file could not be read, 413 when it is too large.
 func (s *Server) apiImport(c *echo.Context) error {
 	f, err := s.receive(c)
 	if err != nil {
@@ -167,6 +152,8 @@ func (s *Server) apiImport(c *echo.Context) error {
 	switch {
 	case err == nil && sum.Accepted():
 		return c.JSON(http.StatusOK, sum)
+	case sum.OutOfScope > 0:
+		return c.JSON(http.StatusForbidden, sum)
 	case err == nil, fazhi.ErrorCode(err) == fazhi.EINVALID && sum.Rows > 0:
 		return c.JSON(http.StatusUnprocessableEntity, sum)
 	}
@@ -175,7 +162,7 @@ func (s *Server) apiImport(c *echo.Context) error {
 
 // apiBatches is GET /api/v1/imports: the latest batches.
 func (s *Server) apiBatches(c *echo.Context) error {
-	bs, err := s.wh.Batches(c.Request().Context(), analytics.BatchFilter{Limit: 200})
+	bs, err := s.wh.Batches(c.Request().Context(), analytics.BatchFilter{CreatedBy: s.batchesOf(c), Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -193,52 +180,88 @@ func (s *Server) importForm(c *echo.Context) error {
 	}
 	sum, err := s.runImport(c, f)
 	status := http.StatusOK
-	if !sum.Accepted() {
+	switch {
+	case err != nil && fazhi.ErrorCode(err) != fazhi.EINVALID:
+		return err
+	case sum.OutOfScope > 0:
+		status = http.StatusForbidden
+	case err != nil && sum.Rows == 0:
+		status = http.StatusBadRequest
+	case err != nil, !sum.Accepted():
 		status = http.StatusUnprocessableEntity
 	}
+	return pageStatus(c, status, dashboards.ImportResult(s.wh.Catalog(), sum, err))
+}
+
+// batchesOf is whose batches the request may see: "" for everyone's
+// (analysts, admins), else the signed-in user's own (a reporter's).
+func (s *Server) batchesOf(c *echo.Context) string {
+	if s.permits(current(c), ruleReview) {
+		return ""
+	}
+	return who(c)
+}
+
+// ownBatch refuses a batch the request may not see: a reporter sees the
+// batches it imported, not other users'.
+func (s *Server) ownBatch(c *echo.Context, id string) error {
+	of := s.batchesOf(c)
+	if of == "" {
+		return nil
+	}
+	b, err := s.wh.Batch(c.Request().Context(), id)
 	if err != nil {
-		if fazhi.ErrorCode(err) != fazhi.EINVALID {
-			return err
-		}
-		status = http.StatusUnprocessableEntity
-		if sum.Rows == 0 {
-			status = http.StatusBadRequest
-		}
-	}
-	p := dashboards.ImportResult(s.wh.Catalog(), sum, err)
-	var buf bytes.Buffer
-	if err := p.Render(&buf); err != nil {
 		return err
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	if b.CreatedBy != of {
+		return echo.NewHTTPError(http.StatusForbidden, "只能查看本人导入的批次")
+	}
+	return nil
 }
 
 func (s *Server) imports(c *echo.Context) error {
-	notice := ""
+	ctx := c.Request().Context()
+	q := dashboards.ImportsQuery{MaxUploadMB: s.opts.Uploads.MaxBytes >> 20, Of: s.batchesOf(c)}
 	if id := c.QueryParam("rolled_back"); id != "" {
 		// Only a batch that was rolled back is announced: the page does not
 		// repeat whatever a link says.
-		if b, err := s.wh.Batch(c.Request().Context(), id); err == nil && b.Status == fazhi.BatchRolledBack {
-			notice = "批次 " + b.ID + " 已撤销：它新增的数值已删除，修改过的数值已恢复为原值。"
+		if b, err := s.wh.Batch(ctx, id); err == nil && b.Status == fazhi.BatchRolledBack {
+			q.Notice = "批次 " + b.ID + " 已撤销：它新增的数值已删除，修改过的数值已恢复为原值。"
 		}
 	}
-	p, err := dashboards.Imports(c.Request().Context(), s.wh, notice, s.limits.MaxBytes>>20)
+	all, orgs, err := s.pendingScope(c)
 	if err != nil {
 		return err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	if !all {
+		q.Orgs = orgs
+		if q.Orgs == nil {
+			q.Orgs = []string{}
+		}
+	}
+	p, err := dashboards.Imports(ctx, s.wh, q)
+	if err != nil {
+		return err
+	}
+	return page(c, p)
 }
 
 func (s *Server) importBatch(c *echo.Context) error {
+	if err := s.ownBatch(c, c.Param("id")); err != nil {
+		return err
+	}
 	p, err := dashboards.BatchDetail(c.Request().Context(), s.wh, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return page(c, func(b *bytes.Buffer) error { return p.Render(b) })
+	return page(c, p)
 }
 
 // importFile sends the file a batch was loaded from, byte for byte.
 func (s *Server) importFile(c *echo.Context) error {
+	if err := s.ownBatch(c, c.Param("id")); err != nil {
+		return err
+	}
 	src, err := s.wh.BatchFile(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -247,16 +270,18 @@ func (s *Server) importFile(c *echo.Context) error {
 	if media == "" {
 		media = "application/octet-stream"
 	}
-	return attachment(c, src.FileName, media, src.Content)
+	return sendFile(c, src.FileName, media, src.Content)
 }
 
-// rollback undoes a batch, then returns to the history page.
+// rollback undoes a batch (admins only, see policies), then returns to the
+// history page.
 func (s *Server) rollback(c *echo.Context) error {
-	b, err := s.wh.Rollback(c.Request().Context(), c.Param("id"), uploader(c))
+	b, err := s.wh.Rollback(c.Request().Context(), c.Param("id"), who(c))
 	if err != nil {
 		return err
 	}
-	s.log.Info().Str("batch", b.ID).Str("by", b.RolledBackBy).Msg("batch rolled back")
+	auditDetail(c, fmt.Sprintf("%s：删除新增 %d，恢复修改 %d", b.FileName, b.New, b.Updated))
+	zerologCtx(c).Info().Str("batch", b.ID).Str("by", b.RolledBackBy).Msg("batch rolled back")
 	return c.Redirect(http.StatusSeeOther, "/imports?rolled_back="+url.QueryEscape(b.ID))
 }
 
@@ -267,9 +292,14 @@ func (s *Server) template(c *echo.Context) error {
 	if code == "" {
 		return fazhi.Errorf(fazhi.EINVALID, "请选择单位（参数 org）")
 	}
+	if all, orgs, err := s.pendingScope(c); err != nil {
+		return err
+	} else if !all && !slices.Contains(orgs, code) {
+		return echo.NewHTTPError(http.StatusForbidden, "只能下载本单位及下级单位的填报模板")
+	}
 	year, err := strconv.Atoi(c.QueryParam("year"))
-	if err != nil || year < s.limits.MinYear || year > s.limits.MaxYear {
-		return fazhi.Errorf(fazhi.EINVALID, "年度 %q 无效：应为 %d–%d 之间的年份", c.QueryParam("year"), s.limits.MinYear, s.limits.MaxYear)
+	if err != nil || year < s.opts.Uploads.MinYear || year > s.opts.Uploads.MaxYear {
+		return fazhi.Errorf(fazhi.EINVALID, "年度 %q 无效：应为 %d–%d 之间的年份", c.QueryParam("year"), s.opts.Uploads.MinYear, s.opts.Uploads.MaxYear)
 	}
 	org, err := s.wh.Org(ctx, code)
 	if err != nil {
@@ -282,13 +312,11 @@ func (s *Server) template(c *echo.Context) error {
 	if err := ingest.WriteTemplate(&buf, s.wh.Catalog(), org, year); err != nil {
 		return err
 	}
-	return attachment(c, ingest.TemplateFileName(org, year), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return sendFile(c, ingest.TemplateFileName(org, year), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
 
-// attachment sends bytes as a download under a (possibly Chinese) name.
-func attachment(c *echo.Context, name, media string, data []byte) error {
-	h := c.Response().Header()
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("X-Content-Type-Options", "nosniff")
+// sendFile sends bytes as a download under a (possibly Chinese) name.
+func sendFile(c *echo.Context, name, media string, data []byte) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, attachment(name))
 	return c.Blob(http.StatusOK, media, data)
 }

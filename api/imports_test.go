@@ -24,8 +24,9 @@ import (
 	"fazhi/ingest"
 )
 
-// post sends a multipart upload as a browser's form would.
-func post(t *testing.T, h http.Handler, target, name string, data []byte, fields map[string]string, header http.Header) (*http.Response, string) {
+// upload sends a multipart upload as a browser's form would; h is
+// usually a signed-in client.
+func upload(t *testing.T, h http.Handler, target, name string, data []byte, fields map[string]string, header http.Header) (*http.Response, string) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -121,7 +122,10 @@ func trendValue(t *testing.T, h http.Handler, indicator, bureau, year string) an
 }
 
 func TestTemplateToOverviewThroughDryRunImportAndRollback(t *testing.T) {
-	srv, wh := newServer(t)
+	bare, wh := newBareServer(t, api.Options{})
+	analyst := signIn(t, bare, wh, fazhi.RoleAnalyst, "")
+	admin := signIn(t, bare, wh, fazhi.RoleAdmin, "")
+	srv := analyst
 	ctx := context.Background()
 	sampleValue := trendValue(t, srv, "law_publicity_events", "张家港市教育局", "2024")
 
@@ -129,7 +133,7 @@ func TestTemplateToOverviewThroughDryRunImportAndRollback(t *testing.T) {
 		"law_publicity_events": 999, "litigation_cases": 12, "head_appearance_cases": 12, "head_appearance_rate": 100})
 
 	// A dry run says what would happen and stores nothing.
-	res, body := post(t, srv, "/api/v1/imports?dry_run=1", "教育局2024.xlsx", filled, nil, nil)
+	res, body := upload(t, srv, "/api/v1/imports?dry_run=1", "教育局2024.xlsx", filled, nil, nil)
 	var dry analytics.ImportSummary
 	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &dry) != nil {
 		t.Fatalf("dry run: %d %s", res.StatusCode, body)
@@ -142,7 +146,7 @@ func TestTemplateToOverviewThroughDryRunImportAndRollback(t *testing.T) {
 	}
 
 	// The real import, through the page's form.
-	res, body = post(t, srv, "/imports", "教育局2024.xlsx", filled, nil, nil)
+	res, body = upload(t, srv, "/imports", "教育局2024.xlsx", filled, nil, nil)
 	if res.StatusCode != 200 || !strings.Contains(body, "导入成功") {
 		t.Fatalf("import: %d %s", res.StatusCode, body)
 	}
@@ -165,12 +169,12 @@ func TestTemplateToOverviewThroughDryRunImportAndRollback(t *testing.T) {
 	}
 	if counted == nil || counted.Method != fazhi.MethodUpload || counted.Status != fazhi.StatusConfirmed ||
 		!strings.HasPrefix(counted.Location, "填报表!D") || counted.Quote != "999" || counted.SourceFile != "教育局2024.xlsx" ||
-		!strings.HasPrefix(counted.LoadedBy, "网页上传 ") {
+		counted.LoadedBy != analyst.name {
 		t.Fatalf("the counted figure: %+v", counted)
 	}
 
 	// Uploading the same file again changes nothing.
-	res, body = post(t, srv, "/api/v1/imports", "again.xlsx", filled, nil, nil)
+	res, body = upload(t, srv, "/api/v1/imports", "again.xlsx", filled, nil, nil)
 	var again analytics.ImportSummary
 	json.Unmarshal([]byte(body), &again)
 	if res.StatusCode != 200 || again.Stored || again.Unchanged != 4 || again.New+again.Updated != 0 {
@@ -180,7 +184,7 @@ func TestTemplateToOverviewThroughDryRunImportAndRollback(t *testing.T) {
 	// A corrected workbook updates one value and keeps the old one in the history.
 	corrected := templateFor(t, srv, "320582-jyj", 2024, map[string]any{
 		"law_publicity_events": 1000, "litigation_cases": 12, "head_appearance_cases": 12, "head_appearance_rate": 100})
-	res, body = post(t, srv, "/api/v1/imports", "教育局2024-更正.xlsx", corrected, nil, nil)
+	res, body = upload(t, srv, "/api/v1/imports", "教育局2024-更正.xlsx", corrected, nil, nil)
 	var second analytics.ImportSummary
 	json.Unmarshal([]byte(body), &second)
 	if res.StatusCode != 200 || !second.Stored || second.Updated != 1 || second.Unchanged != 3 {
@@ -193,28 +197,39 @@ func TestTemplateToOverviewThroughDryRunImportAndRollback(t *testing.T) {
 
 	// The history page lists both, with their files.
 	res, body = get(t, srv, "/imports")
-	for _, want := range []string{batch1[1], second.BatchID, "教育局2024-更正.xlsx", "/imports/" + second.BatchID + "/file", "撤销", "数据导入"} {
+	for _, want := range []string{batch1[1], second.BatchID, "教育局2024-更正.xlsx", "/imports/" + second.BatchID + "/file", "数据导入"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/imports lacks %q", want)
 		}
 	}
+	if strings.Contains(body, "/rollback") {
+		t.Error("/imports offers an analyst rollback, which only admins may do")
+	}
+	if _, body := get(t, admin, "/imports"); !strings.Contains(body, `action="/imports/`+second.BatchID+`/rollback"`) ||
+		!strings.Contains(body, `name="_csrf"`) {
+		t.Error("/imports offers an admin no rollback form with its CSRF field")
+	}
 	res, body = get(t, srv, "/imports/"+batch1[1]+"/file")
-	if res.StatusCode != 200 || body != string(filled) || !strings.Contains(res.Header.Get("Content-Disposition"), "filename*=utf-8''") {
+	if res.StatusCode != 200 || body != string(filled) || !strings.Contains(res.Header.Get("Content-Disposition"), "filename*=UTF-8''") {
 		t.Fatalf("original file: %d %v, %d bytes", res.StatusCode, res.Header, len(body))
 	}
 
-	// Rolling back the correction restores 999, rolling back the first the sample value.
-	if res := postForm(t, srv, "/imports/"+batch1[1]+"/rollback"); res.StatusCode != http.StatusConflict {
+	// Only an admin rolls back. Rolling back the correction restores 999,
+	// rolling back the first the sample value.
+	if res := postForm(t, analyst, "/imports/"+second.BatchID+"/rollback"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("an analyst rolled back: %d", res.StatusCode)
+	}
+	if res := postForm(t, admin, "/imports/"+batch1[1]+"/rollback"); res.StatusCode != http.StatusConflict {
 		t.Fatalf("rolling back a batch a later one changed: %d", res.StatusCode)
 	}
-	res = postForm(t, srv, "/imports/"+second.BatchID+"/rollback")
+	res = postForm(t, admin, "/imports/"+second.BatchID+"/rollback")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/imports?rolled_back=") {
 		t.Fatalf("rollback: %d %v", res.StatusCode, res.Header)
 	}
 	if v := trendValue(t, srv, "law_publicity_events", "张家港市教育局", "2024"); v != 999.0 {
 		t.Fatalf("after rolling back the correction: %v, want 999", v)
 	}
-	if res := postForm(t, srv, "/imports/"+batch1[1]+"/rollback"); res.StatusCode != http.StatusSeeOther {
+	if res := postForm(t, admin, "/imports/"+batch1[1]+"/rollback"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("rollback of the first: %d", res.StatusCode)
 	}
 	if v := trendValue(t, srv, "law_publicity_events", "张家港市教育局", "2024"); v != sampleValue {
@@ -238,7 +253,7 @@ func TestBadUploadsAreRefusedClearlyAndStoreNothing(t *testing.T) {
 	}
 	lim := ingest.DefaultLimits()
 	lim.MaxBytes, lim.MaxRows, lim.MaxSheetRows = 200_000, 5, 5
-	srv := api.New(wh, zerolog.Nop(), api.WithLimits(lim))
+	srv := signIn(t, api.New(wh, zerolog.Nop(), api.Options{Uploads: lim}), wh, fazhi.RoleAnalyst, "")
 
 	good := templateFor(t, srv, "320582-jyj", 2024, map[string]any{"litigation_cases": 3})
 	formula := func() []byte {
@@ -285,7 +300,7 @@ func TestBadUploadsAreRefusedClearlyAndStoreNothing(t *testing.T) {
 		{"part.csv", []byte(head + "320582-jyj,2023,litigation_cases,1\n320582-jyj,2023,head_appearance_cases,2\n"), http.StatusUnprocessableEntity, "大于"},
 	}
 	for _, c := range cases {
-		res, body := post(t, srv, "/api/v1/imports", c.name, c.data, nil, nil)
+		res, body := upload(t, srv, "/api/v1/imports", c.name, c.data, nil, nil)
 		if res.StatusCode != c.status || !strings.Contains(body, c.want) {
 			t.Errorf("%s: %d %s, want %d mentioning %q", c.name, res.StatusCode, body, c.status, c.want)
 		}
@@ -296,7 +311,7 @@ func TestBadUploadsAreRefusedClearlyAndStoreNothing(t *testing.T) {
 			}
 		}
 		// The page form shows the same refusal.
-		if res, body := post(t, srv, "/imports", c.name, c.data, map[string]string{"dry_run": "1"}, nil); res.StatusCode != c.status ||
+		if res, body := upload(t, srv, "/imports", c.name, c.data, map[string]string{"dry_run": "1"}, nil); res.StatusCode != c.status ||
 			!strings.Contains(body, c.want) {
 			t.Errorf("%s via the form: %d, want %d mentioning %q", c.name, res.StatusCode, c.status, c.want)
 		}
@@ -307,10 +322,13 @@ func TestBadUploadsAreRefusedClearlyAndStoreNothing(t *testing.T) {
 	if bs, _ := wh.Batches(ctx, analytics.BatchFilter{}); len(bs) != 0 {
 		t.Fatalf("refused uploads recorded %d batches", len(bs))
 	}
-	// A form posted from another site is refused before anything is read.
-	res, _ := post(t, srv, "/imports", "x.csv", good, nil, http.Header{"Origin": {"http://evil.example"}})
-	if res.StatusCode != http.StatusForbidden {
-		t.Errorf("cross-site upload: %d", res.StatusCode)
+	// A form without the session's CSRF token (as another site's page
+	// would post it) is refused before anything is read.
+	srv.formOnly = true
+	res, body := upload(t, srv, "/imports", "x.csv", good, nil, nil)
+	srv.formOnly = false
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "CSRF") {
+		t.Errorf("upload without the CSRF token: %d", res.StatusCode)
 	}
 	if res, _ := get(t, srv, "/templates.xlsx?org=320582&year=2024"); res.StatusCode != http.StatusBadRequest {
 		t.Errorf("template for a district: %d", res.StatusCode)

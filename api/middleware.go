@@ -85,3 +85,6 @@ func cacheStatic(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// zerologCtx is the request's logger, carrying its request id.
+func zerologCtx(c *echo.Context) *zerolog.Logger { return zerolog.Ctx(c.Request().Context()) }

@@ -3,54 +3,16 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"fazhi"
 	"fazhi/analytics"
-	"fazhi/api"
 	"fazhi/dashboards"
 	"fazhi/ingest"
 )
-
-// newServer serves a fresh warehouse holding the bundled sample.
-func newServer(t *testing.T) (*api.Server, *analytics.Warehouse) {
-	t.Helper()
-	ctx := context.Background()
-	cat := fazhi.DefaultCatalog()
-	wh, err := analytics.Open(ctx, filepath.Join(t.TempDir(), "fazhi.duckdb"), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wh.Close() })
-	report, err := ingest.ZhangjiagangEducation2019(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range []ingest.Bundle{ingest.GenerateSample(cat), report} {
-		if _, err := wh.LoadBatch(ctx, analytics.Load{Batch: fazhi.Batch{CreatedBy: "test", Method: b.Method},
-			Orgs: b.Orgs, Sources: b.Sources, Observations: b.Observations}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return api.New(wh, zerolog.Nop()), wh
-}
-
-func get(t *testing.T, h http.Handler, target string) (*http.Response, string) {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
-	res := rec.Result()
-	body, _ := io.ReadAll(res.Body)
-	return res, string(body)
-}
 
 // externalRef finds any attribute or CSS url that loads from another host.
 var externalRef = regexp.MustCompile(`(?i)(src|href|action)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?(https?:)?//|@import`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"fazhi"
@@ -16,6 +17,9 @@ type BatchRow struct {
 	fazhi.Batch
 	MethodLabel string
 	RolledBack  bool
+	// Reports is true for a batch of published reports: its figures are
+	// decided on the review pages, and it is not rolled back whole.
+	Reports bool
 }
 
 // FlagRow is a figure flagged for review, ready to show.
@@ -42,23 +46,37 @@ type ImportsPage struct {
 	Flags       []FlagRow
 }
 
+// ImportsQuery is what the import history page shows to its reader.
+type ImportsQuery struct {
+	Notice      string // e.g. after a rollback
+	MaxUploadMB int64
+	// Of, when not "", shows that user's batches and flags only (a
+	// reporter's own); Orgs, when not nil, are the only orgs templates are
+	// offered for (a reporter's org and those below it).
+	Of   string
+	Orgs []string
+}
+
 // Imports builds the import history page.
-func Imports(ctx context.Context, w *analytics.Warehouse, notice string, maxUploadMB int64) (*ImportsPage, error) {
+func Imports(ctx context.Context, w *analytics.Warehouse, q ImportsQuery) (*ImportsPage, error) {
 	bureaus, err := w.Orgs(ctx, fazhi.OrgBureau)
 	if err != nil {
 		return nil, fmt.Errorf("imports page: %w", err)
 	}
-	batches, err := w.Batches(ctx, analytics.BatchFilter{Limit: 200})
+	if q.Orgs != nil {
+		bureaus = slices.DeleteFunc(bureaus, func(o fazhi.Org) bool { return !slices.Contains(q.Orgs, o.Code) })
+	}
+	batches, err := w.Batches(ctx, analytics.BatchFilter{CreatedBy: q.Of, Limit: 200})
 	if err != nil {
 		return nil, fmt.Errorf("imports page: %w", err)
 	}
-	flags, err := w.Flags(ctx, analytics.FlagFilter{Limit: 200})
+	flags, err := w.Flags(ctx, analytics.FlagFilter{CreatedBy: q.Of, Limit: 200})
 	if err != nil {
 		return nil, fmt.Errorf("imports page: %w", err)
 	}
 	lim := ingest.DefaultLimits()
-	p := &ImportsPage{Page: Page{Title: "数据导入", Active: "imports"}, Notice: notice, Bureaus: bureaus,
-		Year: time.Now().Year() - 1, MaxUploadMB: maxUploadMB}
+	p := &ImportsPage{Page: Page{Title: "数据导入", Active: "imports"}, Notice: q.Notice, Bureaus: bureaus,
+		Year: time.Now().Year() - 1, MaxUploadMB: q.MaxUploadMB}
 	for y := lim.MaxYear; y >= lim.MaxYear-10; y-- {
 		p.Years = append(p.Years, y)
 	}
@@ -73,7 +91,8 @@ func Imports(ctx context.Context, w *analytics.Warehouse, notice string, maxUplo
 func (p *ImportsPage) Render(w io.Writer) error { return render(w, "imports", p) }
 
 func batchRow(b fazhi.Batch) BatchRow {
-	return BatchRow{Batch: b, MethodLabel: b.Method.Label(), RolledBack: b.Status == fazhi.BatchRolledBack}
+	return BatchRow{Batch: b, MethodLabel: b.Method.Label(), RolledBack: b.Status == fazhi.BatchRolledBack,
+		Reports: b.Method == fazhi.MethodExtracted && b.SourceID == ""}
 }
 
 func flagRows(cat *fazhi.Catalog, flags []analytics.Flag) []FlagRow {

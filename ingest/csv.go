@@ -18,7 +18,7 @@ import (
 // figure per row.
 func readCSV(c *collector, data []byte) error {
 	name := c.up.Source.FileName
-	text, enc, err := decodeText(data)
+	text, enc, err := decodeCSV(data)
 	if err != nil {
 		return fileError(name, "%v", err)
 	}
@@ -82,11 +82,11 @@ func blankRecord(rec []string) bool {
 	return true
 }
 
-// decodeText returns the text of a CSV file and the encoding it was in:
+// decodeCSV returns the text of a CSV file and the encoding it was in:
 // UTF-8 (a BOM is dropped), UTF-16 with a BOM (Excel's “Unicode text”), or
 // else GB18030, which is what Excel and WPS on a Chinese Windows save as
 // “CSV” — GB18030 is a superset of GBK and GB2312.
-func decodeText(data []byte) (string, string, error) {
+func decodeCSV(data []byte) (string, string, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		data = data[3:]

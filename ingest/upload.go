@@ -60,7 +60,7 @@ type Upload struct {
 // naming the file; a row that cannot be read is a Problem, and the others
 // are still read so that every problem is reported at once.
 func ReadUpload(name string, data []byte, cat *fazhi.Catalog, lim Limits) (*Upload, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	name = baseName(name)
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, fileError(name, "文件大小 %s 超过上限 %s", sizeLabel(int64(len(data))), sizeLabel(lim.MaxBytes))

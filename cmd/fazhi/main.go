@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 
 	"fazhi"
@@ -51,10 +52,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		// A user-facing error says what to do; its code ("conflict: ") adds nothing.
+		// A user-facing error says what to do; its code ("conflict: ") adds
+		// nothing. What wraps it (a hint) stays.
 		msg := err.Error()
-		if fazhi.ErrorCode(err) != fazhi.EINTERNAL {
-			msg = fazhi.ErrorMessage(err)
+		var fe *fazhi.Error
+		if errors.As(err, &fe) {
+			msg = strings.Replace(msg, fe.Error(), fe.Message, 1)
 		}
 		fmt.Fprintf(stderr, "fazhi %s: %s\n", args[0], msg)
 		return 1

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 
 	"github.com/rs/zerolog"
 
@@ -34,8 +35,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dbPath := fs.String("db", envOr("FAZHI_DB", defaultDB), "DuckDB file, created with its folder when missing (env FAZHI_DB)")
 	sample := fs.Bool("sample", true, "load the bundled sample data into an empty database")
 	limits := limitFlags(fs)
+	envPublic, _ := strconv.ParseBool(os.Getenv("FAZHI_PUBLIC_READ"))
+	publicRead := fs.Bool("public-read", envPublic,
+		"anyone may read the dashboards without signing in; exports, uploads and changes still need an account (env FAZHI_PUBLIC_READ=true)")
+	adminPassword := fs.String("admin-password", "", "password of the first admin, created when the database has no users "+
+		"(env FAZHI_ADMIN_PASSWORD; made up and printed once when neither is given)")
+	tlsCert := fs.String("tls-cert", envOr("FAZHI_TLS_CERT", ""), "PEM certificate: serve HTTPS (env FAZHI_TLS_CERT)")
+	tlsKey := fs.String("tls-key", envOr("FAZHI_TLS_KEY", ""), "PEM private key of --tls-cert (env FAZHI_TLS_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fazhi.Errorf(fazhi.EINVALID, "--tls-cert and --tls-key go together")
+	}
+	if *adminPassword == "" {
+		*adminPassword = os.Getenv("FAZHI_ADMIN_PASSWORD")
 	}
 	log := newLogger(stderr)
 	if err := dashboards.CheckAssets(); err != nil {
@@ -51,12 +65,49 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv := api.New(wh, log, api.WithLimits(limits()))
-	log.Info().Str("db", *dbPath).Str("addr", *addr).Msg("starting fazhi")
+	if err := ensureAdmin(ctx, wh, *adminPassword, stdout); err != nil {
+		return err
+	}
+	srv := api.New(wh, log, api.Options{PublicRead: *publicRead, TLSCert: *tlsCert, TLSKey: *tlsKey, Uploads: limits()})
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	log.Info().Str("db", *dbPath).Str("addr", *addr).Bool("public_read", *publicRead).Msg("starting fazhi")
 	return srv.Serve(ctx, *addr, func(a net.Addr) {
-		log.Info().Str("url", "http://"+a.String()).Msg("listening")
-		fmt.Fprintf(stdout, "法治指标看板 serving on http://%s (database %s)\n", a, *dbPath)
+		log.Info().Str("url", scheme+"://"+a.String()).Msg("listening")
+		fmt.Fprintf(stdout, "法治指标看板 serving on %s://%s (database %s)\n", scheme, a, *dbPath)
 	})
+}
+
+// firstAdmin is the name of the account created on a database without users.
+const firstAdmin = "admin"
+
+// ensureAdmin creates the first admin when the database has no users, with
+// the given password or, when none is given, a made-up one printed once.
+func ensureAdmin(ctx context.Context, wh *analytics.Warehouse, password string, stdout io.Writer) error {
+	if has, err := wh.HasUsers(ctx); err != nil || has {
+		return err
+	}
+	made := password == ""
+	if made {
+		password = randomPassword()
+	}
+	u, err := wh.CreateUser(ctx, fazhi.User{Name: firstAdmin, DisplayName: "系统管理员", Role: fazhi.RoleAdmin,
+		CreatedBy: "fazhi serve（首次启动）"}, password)
+	if err != nil {
+		return fmt.Errorf("first admin: %w", err)
+	}
+	if err := wh.Audit(ctx, analytics.AuditEvent{Actor: "fazhi serve", Action: "user_add", Target: u.Name,
+		Detail: "首次启动创建的管理员", Outcome: analytics.AuditOK, Address: "cli"}); err != nil {
+		return err
+	}
+	if made {
+		fmt.Fprintf(stdout, "首个管理员账号已创建：用户名 %s，密码 %s\n（密码只显示这一次；请登录后在“我的账号”中修改）\n", u.Name, password)
+	} else {
+		fmt.Fprintf(stdout, "首个管理员账号已创建：用户名 %s，密码为 --admin-password / FAZHI_ADMIN_PASSWORD 所给\n", u.Name)
+	}
+	return nil
 }
 
 // loadSampleIfEmpty gives a new database the bundled sample: generated
