@@ -172,6 +172,12 @@ func (w *Warehouse) StoreDocuments(ctx context.Context, b fazhi.Batch, docs []Do
 }
 
 // storedDocuments tells which of docs are stored already.
+// StoredDocuments tells which of docs are stored already (by sha256): a
+// dry run says which reports a real run would skip.
+func (w *Warehouse) StoredDocuments(ctx context.Context, docs []DocumentLoad) (map[string]bool, error) {
+	return w.storedDocuments(ctx, docs)
+}
+
 func (w *Warehouse) storedDocuments(ctx context.Context, docs []DocumentLoad) (map[string]bool, error) {
 	ids := make([]string, len(docs))
 	for i, d := range docs {

@@ -16,6 +16,7 @@ const (
 	FormatSheet    = "xlsx"     // a long table in a workbook
 	FormatCSV      = "csv"      // a long table in CSV
 	FormatJSON     = "json"     // an array of observation objects
+	FormatReport   = "report"   // a published report's text (.txt, .html): see ReadReport
 )
 
 // FormatLabel is the Chinese name of a format.
@@ -29,6 +30,8 @@ func FormatLabel(f string) string {
 		return "CSV 长表"
 	case FormatJSON:
 		return "JSON"
+	case FormatReport:
+		return "报告文本"
 	}
 	return f
 }

@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	commands["ingest"] = command{summary: "import filled templates, spreadsheets, CSV or JSON (one batch per file)", run: runIngest}
+	commands["ingest"] = command{summary: "import filled templates, spreadsheets, CSV or JSON (one batch per file) and report texts (one batch per run)", run: runIngest}
 }
 
 // ingestJob is what a file reader needs besides the file.
@@ -34,26 +34,29 @@ type ingestJob struct {
 // dry-runs it) and says what it did.
 type fileReader func(ctx context.Context, job ingestJob, name string, data []byte) (analytics.ImportSummary, error)
 
-// fileReaders choose a reader by extension. Published report texts are
-// read by the report extractor (issue #3), which plugs in here under
-// .txt, .html and .htm.
+// fileReaders choose a reader of data files by extension. Published
+// report texts (.txt, .html, .htm, see isReportFile) go to the report
+// extractor instead, all of one run in one batch (ingestReports).
 var fileReaders = map[string]fileReader{
 	".xlsx": importSpreadsheet, ".csv": importSpreadsheet, ".tsv": importSpreadsheet, ".json": importSpreadsheet,
-	".txt": notSupportedYet, ".html": notSupportedYet, ".htm": notSupportedYet,
 }
 
 func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: fazhi ingest [--db PATH] [--dry-run] [--format table|json] FILE...\n\n"+
-			"Imports each file as one batch: a filled template or a long table (.xlsx), CSV (UTF-8 or GB18030) or JSON.\n"+
-			"A file with any refused value is not imported at all; every problem is listed.")
+		fmt.Fprintln(stderr, "Usage: fazhi ingest [--db PATH] [--dry-run] [--format table|json] [--org CODE] [--year YYYY] FILE...\n\n"+
+			"Imports each data file as one batch: a filled template or a long table (.xlsx), CSV (UTF-8 or GB18030) or JSON.\n"+
+			"A file with any refused value is not imported at all; every problem is listed.\n"+
+			"Report texts (.txt, .html, .htm) are read by the extractor and stored as pending review, all of one run in\n"+
+			"one batch (a report stored before is skipped); --org and --year file those whose text does not say.")
 		fs.PrintDefaults()
 	}
 	dbPath := fs.String("db", envOr("FAZHI_DB", defaultDB), "DuckDB file (env FAZHI_DB)")
 	dryRun := fs.Bool("dry-run", false, "check and count, store nothing")
 	format := fs.String("format", "table", "output: table (readable) or json")
+	org := fs.String("org", "", "org code to file report texts under when their text does not say")
+	year := fs.Int("year", 0, "year to file report texts under when their text does not say")
 	limits := limitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,10 +69,18 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("--format %q: want table or json", *format)
 	}
 	lim := limits()
+	if *year != 0 && (*year < lim.MinYear || *year > lim.MaxYear) {
+		return fazhi.Errorf(fazhi.EINVALID, "--year %d：应为 %d–%d 之间的年份", *year, lim.MinYear, lim.MaxYear)
+	}
 	// Refuse unknown extensions and oversized files before opening the database.
+	var data, reports []string
 	for _, name := range fs.Args() {
-		if _, ok := fileReaders[strings.ToLower(filepath.Ext(name))]; !ok {
-			return fazhi.Errorf(fazhi.EINVALID, "%s：不支持的文件类型（可导入 .xlsx、.csv、.tsv、.json）", name)
+		if isReportFile(name) {
+			reports = append(reports, name)
+		} else if _, ok := fileReaders[strings.ToLower(filepath.Ext(name))]; ok {
+			data = append(data, name)
+		} else {
+			return fazhi.Errorf(fazhi.EINVALID, "%s：不支持的文件类型（可导入 .xlsx、.csv、.tsv、.json 和报告文本 .txt、.html、.htm）", name)
 		}
 		st, err := os.Stat(name)
 		if err != nil {
@@ -88,7 +99,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	var results []ingestResult
 	failed := 0
-	for _, name := range fs.Args() {
+	for _, name := range data {
 		r := ingestResult{ImportSummary: analytics.ImportSummary{File: filepath.Base(name), DryRun: *dryRun, CreatedBy: job.who}}
 		data, err := os.ReadFile(name)
 		if err == nil {
@@ -104,10 +115,25 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if r.Error != "" || !r.Accepted() {
 			failed++
 		}
+		if r.Stored {
+			auditCLI(ctx, wh, job.who, "import", r.BatchID, importDetail(r.ImportSummary))
+		}
 		results = append(results, r)
 		if *format == "table" {
 			printSummary(stdout, r)
 		}
+	}
+	if len(reports) > 0 {
+		rs, err := job.ingestReports(ctx, reports, *org, *year, *format == "table", stdout, stderr)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.Error != "" {
+				failed++
+			}
+		}
+		results = append(results, rs...)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -125,7 +151,98 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // ingestResult is one file's summary, or why it could not be read at all.
 type ingestResult struct {
 	analytics.ImportSummary
-	Error string `json:"error,omitempty"`
+	Report *reportResult `json:"report,omitempty"` // a report text's
+	Error  string        `json:"error,omitempty"`
+}
+
+// reportResult is what a report text is filed under and holds: its
+// figures wait for review (New, or Unchanged when the report was stored
+// before).
+type reportResult struct {
+	Org          string `json:"org"`  // "" when an analyst must say
+	Year         int    `json:"year"` // 0 likewise
+	Figures      int    `json:"figures"`
+	Uncatalogued int    `json:"uncatalogued"` // figures without an indicator yet
+}
+
+// ingestReports stores the run's report texts as one batch of figures
+// pending review (or, dry, says what it would store) and summarises each
+// file. A refused file stores nothing of the run: every file's result
+// then carries the reason.
+func (job ingestJob) ingestReports(ctx context.Context, paths []string, org string, year int, table bool,
+	stdout, stderr io.Writer) ([]ingestResult, error) {
+	lines := io.Discard
+	if table {
+		lines = stdout
+		fmt.Fprintf(stdout, "报告文本 report texts（%d 个文件，一个批次 / one batch）\n", len(paths))
+	}
+	run, err := ingestReports(ctx, job.wh, paths, org, year, job.who, job.dryRun, lines, stderr)
+	var out []ingestResult
+	if err != nil {
+		if fazhi.ErrorCode(err) == fazhi.EINTERNAL {
+			return nil, err
+		}
+		for _, p := range paths {
+			out = append(out, ingestResult{ImportSummary: analytics.ImportSummary{File: filepath.Base(p), Format: ingest.FormatReport,
+				DryRun: job.dryRun, CreatedBy: job.who, Problems: []fazhi.Problem{}, Flags: []analytics.Flag{}}, Error: fazhi.ErrorMessage(err)})
+		}
+		if table {
+			fmt.Fprintf(stdout, "  未导入 / not imported: %s\n\n", fazhi.ErrorMessage(err))
+		}
+		return out, nil
+	}
+	b := run.Batch
+	for _, l := range run.Loads {
+		known := run.Known[l.Source.ID]
+		s := analytics.ImportSummary{File: l.Source.FileName, SHA256: l.Source.ID, Size: l.Source.Size, Format: ingest.FormatReport,
+			DryRun: job.dryRun, Stored: b.ID != "" && !known, CreatedBy: job.who, Rows: len(l.Figures),
+			Problems: []fazhi.Problem{}, Flags: []analytics.Flag{}}
+		if s.Stored {
+			s.BatchID = b.ID
+		}
+		if known {
+			s.Unchanged = len(l.Figures)
+		} else {
+			s.New = len(l.Figures)
+		}
+		rep := &reportResult{Org: l.Doc.OrgCode, Year: l.Doc.Year, Figures: len(l.Figures)}
+		for _, f := range l.Figures {
+			if f.Indicator == "" {
+				rep.Uncatalogued++
+			}
+		}
+		out = append(out, ingestResult{ImportSummary: s, Report: rep})
+	}
+	detail := fmt.Sprintf("%d 份报告，%d 个数值待审核，%d 份此前已导入", len(run.Loads), b.New, len(run.Known))
+	if b.ID != "" {
+		auditCLI(ctx, job.wh, job.who, "upload_reports", b.ID, detail)
+	}
+	if table {
+		switch {
+		case job.dryRun:
+			fmt.Fprintf(stdout, "  试导入，未入库 / dry run, nothing stored: %s\n\n", detail)
+		case b.ID != "":
+			fmt.Fprintf(stdout, "  已导入批次 / stored as batch %s: %s（在 /documents 审核 / review on /documents）\n\n", b.ID, detail)
+		default:
+			fmt.Fprintln(stdout, "  全部报告此前已导入，未产生批次 / every report was stored before, no batch")
+			fmt.Fprintln(stdout)
+		}
+	}
+	return out, nil
+}
+
+// auditCLI appends a change made on the command line to the audit log,
+// as fazhi user does. The change is made: a lost record is said, not fatal.
+func auditCLI(ctx context.Context, wh *analytics.Warehouse, who, action, target, detail string) {
+	if err := wh.Audit(ctx, analytics.AuditEvent{Actor: who, Action: action, Target: target, Detail: detail,
+		Outcome: analytics.AuditOK, Address: "cli"}); err != nil {
+		fmt.Fprintf(os.Stderr, "fazhi: audit record lost: %v\n", err)
+	}
+}
+
+// importDetail says in the audit log what an import stored.
+func importDetail(s analytics.ImportSummary) string {
+	return fmt.Sprintf("%s：新增 %d，更新 %d，不变 %d，待复核 %d", s.File, s.New, s.Updated, s.Unchanged, s.Flagged)
 }
 
 // importSpreadsheet reads a template, long table or JSON and imports it.
@@ -141,12 +258,6 @@ func importSpreadsheet(ctx context.Context, job ingestJob, name string, data []b
 	return job.wh.Import(ctx, analytics.Upload{Batch: fazhi.Batch{CreatedBy: job.who, Note: note}, Source: u.Source,
 		Format: u.Format, Rows: u.Rows, Observations: u.Observations, Orgs: u.Orgs, OrgOf: u.OrgOf,
 		Problems: u.Problems, Refused: u.Refused, Notices: u.Notices, DryRun: job.dryRun})
-}
-
-// notSupportedYet stands in for the report extractor (issue #3).
-func notSupportedYet(_ context.Context, job ingestJob, name string, _ []byte) (analytics.ImportSummary, error) {
-	return analytics.ImportSummary{File: filepath.Base(name), DryRun: job.dryRun, CreatedBy: job.who},
-		fazhi.Errorf(fazhi.EINVALID, "%s：从报告文本中抽取数据尚未支持（not supported yet）：请导入填报模板、CSV 或 JSON", filepath.Base(name))
 }
 
 // cliUser says who runs a command: the login name, marked as the command line.

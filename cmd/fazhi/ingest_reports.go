@@ -28,54 +28,85 @@ func isReportFile(path string) bool {
 // progressAfter is how many files make a progress bar worth drawing.
 const progressAfter = 5
 
+// reportRun is what one run of ingestReports did (or, dry, would do).
+type reportRun struct {
+	Batch fazhi.Batch // no ID when nothing was stored
+	Loads []analytics.DocumentLoad
+	Known map[string]bool // sha256 of the reports stored before: skipped
+}
+
 // ingestReports reads published reports, extracts their figures and stores
 // them as pending review in one batch: all files or none, and a file
-// already stored (same sha256) is skipped. org and year, when given, file
-// every report under them; otherwise each report's own text decides, and
-// reports it does not decide wait for an analyst on the review page.
+// already stored (same sha256) is skipped. Each report's own text says
+// which org and year it is of; org and year, when given, file the reports
+// whose text does not say, and the others wait for an analyst on the
+// review page. out gets one line per report; a dry run stores nothing.
 func ingestReports(ctx context.Context, wh *analytics.Warehouse, paths []string, org string, year int, who string,
-	dryRun bool, out, progress io.Writer) (fazhi.Batch, []analytics.DocumentLoad, error) {
+	dryRun bool, out, progress io.Writer) (reportRun, error) {
 	var bar *progressbar.ProgressBar
 	if len(paths) >= progressAfter {
 		bar = progressbar.NewOptions(len(paths), progressbar.OptionSetWriter(progress),
 			progressbar.OptionSetDescription("读取报告"), progressbar.OptionShowCount(),
 			progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish())
 	}
-	var loads []analytics.DocumentLoad
+	var run reportRun
 	var problems []string
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return fazhi.Batch{}, nil, fmt.Errorf("read %s: %w", p, err)
+			return run, fmt.Errorf("read %s: %w", p, err)
 		}
-		load, err := api.ReportLoad(ctx, wh, p, data, org, year)
+		load, err := api.ReportLoad(ctx, wh, p, data, "", 0)
+		if load.Doc.OrgCode == "" {
+			load.Doc.OrgCode = org
+		}
+		if load.Doc.Year == 0 {
+			load.Doc.Year = year
+		}
 		if bar != nil {
 			bar.Add(1)
 		}
 		if err != nil {
 			if fazhi.ErrorCode(err) != fazhi.EINVALID {
-				return fazhi.Batch{}, nil, err
+				return run, err
 			}
 			problems = append(problems, fazhi.ErrorMessage(err))
 			continue
 		}
-		loads = append(loads, load)
+		run.Loads = append(run.Loads, load)
 	}
 	if bar != nil {
 		bar.Finish()
 	}
 	if len(problems) > 0 {
-		return fazhi.Batch{}, nil, fazhi.Errorf(fazhi.EINVALID, "nothing stored, %d file(s) refused:\n  %s",
+		return reportRun{}, fazhi.Errorf(fazhi.EINVALID, "nothing stored, %d file(s) refused:\n  %s",
 			len(problems), strings.Join(problems, "\n  "))
 	}
-	for _, l := range loads {
-		fmt.Fprintln(out, describeReport(l))
+	known, err := wh.StoredDocuments(ctx, run.Loads)
+	if err != nil {
+		return run, fmt.Errorf("find stored reports: %w", err)
+	}
+	run.Known = known
+	for _, l := range run.Loads {
+		line := describeReport(l)
+		if known[l.Source.ID] {
+			line += "\t(already stored: skipped)"
+		}
+		fmt.Fprintln(out, line)
 	}
 	if dryRun {
-		return fazhi.Batch{Total: figuresIn(loads)}, loads, nil
+		for _, l := range run.Loads {
+			run.Batch.Total += len(l.Figures)
+			if known[l.Source.ID] {
+				run.Batch.Unchanged += len(l.Figures)
+			} else {
+				run.Batch.New += len(l.Figures)
+			}
+		}
+		return run, nil
 	}
-	b, err := wh.StoreDocuments(ctx, fazhi.Batch{CreatedBy: who, Note: "命令行导入报告"}, loads)
-	return b, loads, err
+	run.Batch, err = wh.StoreDocuments(ctx, fazhi.Batch{CreatedBy: who, Note: "命令行导入报告"}, run.Loads)
+	return run, err
 }
 
 func figuresIn(loads []analytics.DocumentLoad) int {

@@ -29,10 +29,11 @@ func TestIngestReportsStoresPendingFiguresOnce(t *testing.T) {
 		t.Fatalf("corpus copy missing: %v", corpus)
 	}
 	var out, progress bytes.Buffer
-	b, loads, err := ingestReports(ctx, wh, corpus, "", 0, "tester", false, &out, &progress)
+	run, err := ingestReports(ctx, wh, corpus, "", 0, "tester", false, &out, &progress)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, loads := run.Batch, run.Loads
 	if b.ID == "" || b.New == 0 || len(loads) != len(corpus) || progress.Len() == 0 {
 		t.Fatalf("batch %+v, %d loads, progress %q", b, len(loads), progress.String())
 	}
@@ -46,7 +47,8 @@ func TestIngestReportsStoresPendingFiguresOnce(t *testing.T) {
 	if pts, _ := wh.Series(ctx, "law_publicity_events"); len(pts) != 0 {
 		t.Fatal("extracted figures reached charts before review")
 	}
-	again, _, err := ingestReports(ctx, wh, corpus, "", 0, "tester", false, &out, &progress)
+	againRun, err := ingestReports(ctx, wh, corpus, "", 0, "tester", false, &out, &progress)
+	again := againRun.Batch
 	if err != nil || again.ID != "" || again.New != 0 {
 		t.Fatalf("ingesting the same files again: %v %+v", err, again)
 	}
@@ -65,7 +67,7 @@ func TestIngestReportsRefusesTheWholeRunOnOneBadFile(t *testing.T) {
 	os.WriteFile(good, []byte("某市教育局2020年度法治政府建设情况报告\n开展法治宣讲活动12场。"), 0o644)
 	os.WriteFile(bad, nil, 0o644)
 	var out bytes.Buffer
-	_, _, err = ingestReports(ctx, wh, []string{good, bad}, "", 0, "tester", false, &out, &out)
+	_, err = ingestReports(ctx, wh, []string{good, bad}, "", 0, "tester", false, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "empty.txt") {
 		t.Fatalf("want an error naming empty.txt, got %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,10 +129,10 @@ func TestIngestRefusals(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "bad.csv 第 2 行：“八”不是数字") || !strings.Contains(out, "未导入") || !strings.Contains(errOut, "1 of 1 files not imported") {
 		t.Errorf("a refused file: %d\n%s\n%s", code, out, errOut)
 	}
-	report := filepath.Join(dir, "report.txt")
-	os.WriteFile(report, []byte("报告"), 0o644)
-	if code, out, _ := fazhiCmd(t, "ingest", "--db", db, report); code != 1 || !strings.Contains(out, "not supported yet") {
-		t.Errorf("a report text: %d %s", code, out)
+	report := filepath.Join(dir, "empty.txt")
+	os.WriteFile(report, nil, 0o644)
+	if code, out, _ := fazhiCmd(t, "ingest", "--db", db, report); code != 1 || !strings.Contains(out, "empty.txt") || !strings.Contains(out, "未导入") {
+		t.Errorf("an empty report text: %d %s", code, out)
 	}
 	big := filepath.Join(dir, "big.csv")
 	os.WriteFile(big, make([]byte, 1<<20+1), 0o644)
@@ -179,4 +180,122 @@ func TestHoldDatabaseForCLI(t *testing.T) {
 	defer wh.Close()
 	fmt.Println("holding", db)
 	time.Sleep(30 * time.Second)
+}
+
+// Report texts given to fazhi ingest go to the extractor: all of a run in
+// one batch of figures pending review, beside the data files' own batches;
+// --org and --year file a report whose text does not say; a dry run and
+// --format json say what would be stored; a second run skips what is
+// stored; the audit log has every stored batch and rollback.
+func TestIngestTakesReportTextsAsOneBatchPerRun(t *testing.T) {
+	db := newDB(t)
+	dir := t.TempDir()
+	zjg, err := os.ReadFile("../../ingest/testdata/corpus/zhangjiagang-jiaoyu-2019.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"zjg.txt": string(zjg),
+		"短讯.html": "<html><body><p>今年以来，我局开展法治宣讲活动12场，受众3000余人次。</p></body></html>",
+		"公安.csv":  "单位编码,年度,指标,数值\n320582-gaj,2023,litigation_cases,20\n",
+	}
+	var paths []string
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(text), 0o644)
+		paths = append(paths, p)
+	}
+	args := append([]string{"ingest", "--db", db, "--org", "320582-sfj", "--year", "2021"}, paths...)
+
+	type result struct {
+		analytics.ImportSummary
+		Report *struct {
+			Org     string
+			Year    int
+			Figures int
+		}
+		Error string
+	}
+	code, out, errOut := fazhiCmd(t, append(append([]string{}, args[:1]...), append([]string{"--dry-run", "--format", "json"}, args[1:]...)...)...)
+	var dry []result
+	if code != 0 || json.Unmarshal([]byte(out), &dry) != nil || len(dry) != 3 {
+		t.Fatalf("dry run: %d %s %s", code, out, errOut)
+	}
+	for _, r := range dry {
+		if r.Stored || !r.DryRun || r.BatchID != "" {
+			t.Errorf("dry run stored %s: %+v", r.File, r)
+		}
+		// zjg.txt says it is 张家港市教育局's of 2019; 短讯.html says neither.
+		want := map[string][2]any{"zjg.txt": {"320582-jyj", 2019}, "短讯.html": {"320582-sfj", 2021}}[r.File]
+		if r.Format == ingest.FormatReport && (r.Report == nil || r.Report.Org != want[0] || r.Report.Year != want[1] || r.New == 0) {
+			t.Errorf("dry run of %s: %+v %+v", r.File, r.ImportSummary, r.Report)
+		}
+	}
+	if len(figures(t, db)) != 0 {
+		t.Fatal("a dry run stored figures")
+	}
+
+	code, out, errOut = fazhiCmd(t, append(args[:1:1], append([]string{"--format", "json"}, args[1:]...)...)...)
+	var real []result
+	if code != 0 || json.Unmarshal([]byte(out), &real) != nil || len(real) != 3 {
+		t.Fatalf("ingest: %d %s %s", code, out, errOut)
+	}
+	batches := map[string]bool{}
+	for _, r := range real {
+		if !r.Stored || r.BatchID == "" {
+			t.Errorf("%s not stored: %+v", r.File, r)
+		}
+		if r.Format == ingest.FormatReport {
+			batches[r.BatchID] = true
+		}
+	}
+	if len(batches) != 1 {
+		t.Errorf("the run's reports went to %d batches, want one", len(batches))
+	}
+	ctx := context.Background()
+	wh, err := analytics.Open(ctx, db, fazhi.DefaultCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := wh.Documents(ctx)
+	events, _ := wh.AuditLog(ctx, analytics.AuditFilter{})
+	wh.Close()
+	if len(docs) != 2 {
+		t.Fatalf("%d documents stored, want 2", len(docs))
+	}
+	var actions []string
+	for _, e := range events {
+		if !strings.HasSuffix(e.Actor, "（命令行）") || e.Address != "cli" || e.Target == "" {
+			t.Errorf("audit event %+v", e)
+		}
+		actions = append(actions, e.Action)
+	}
+	slices.Sort(actions)
+	if strings.Join(actions, " ") != "import upload_reports" {
+		t.Errorf("audit log: %v", actions)
+	}
+
+	// A second run stores nothing new: same reports (by sha256), same figures.
+	code, out, errOut = fazhiCmd(t, args...)
+	if code != 0 || !strings.Contains(out, "全部报告此前已导入") || !strings.Contains(out, "already stored") {
+		t.Errorf("second run: %d %s %s", code, out, errOut)
+	}
+	var csvBatch string
+	for _, r := range real {
+		if r.Format == ingest.FormatCSV {
+			csvBatch = r.BatchID
+		}
+	}
+	if code, _, errOut := fazhiCmd(t, "rollback", "--db", db, csvBatch); code != 0 {
+		t.Fatalf("rollback: %s", errOut)
+	}
+	wh, err = analytics.Open(ctx, db, fazhi.DefaultCatalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	events, _ = wh.AuditLog(ctx, analytics.AuditFilter{})
+	if len(events) != 3 || events[0].Action != "rollback" || events[0].Target != csvBatch {
+		t.Errorf("rollback not audited: %+v", events)
+	}
 }

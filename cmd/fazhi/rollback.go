@@ -35,10 +35,12 @@ func runRollback(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer wh.Close()
-	b, err := wh.Rollback(ctx, fs.Arg(0), cliUser())
+	who := cliUser()
+	b, err := wh.Rollback(ctx, fs.Arg(0), who)
 	if err != nil {
 		return err
 	}
+	auditCLI(ctx, wh, who, "rollback", b.ID, fmt.Sprintf("%s：删除新增 %d，恢复修改 %d", b.FileName, b.New, b.Updated))
 	fmt.Fprintf(stdout, "批次 %s 已撤销 / rolled back：删除新增 %d 个，恢复修改 %d 个（%s）\n", b.ID, b.New, b.Updated, b.FileName)
 	return nil
 }
