@@ -135,6 +135,9 @@ func ImportResult(cat *fazhi.Catalog, s analytics.ImportSummary, err error) *Imp
 	switch {
 	case err != nil && s.Rows == 0 && len(s.Problems) == 0:
 		p.Error, p.Class, p.Headline = fazhi.ErrorMessage(err), "bad", "文件无法导入，未入库任何数据"
+	case s.OutOfScope > 0:
+		p.Class, p.Headline = "bad", fmt.Sprintf("整个文件%s：%d 行的单位不在您的填报范围内（本单位及其下级单位），见下表。",
+			map[bool]string{true: "不能导入", false: "未导入"}[s.DryRun], s.OutOfScope)
 	case !s.Accepted() && s.DryRun:
 		p.Class, p.Headline = "bad", fmt.Sprintf("有 %d 个数值未通过检查：正式导入时整个文件会被拒绝。请修改后重新上传。", s.Refused)
 	case !s.Accepted():
