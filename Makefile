@@ -42,7 +42,7 @@ reliability: $(ECHARTS)
 
 # Each fuzz target for FUZZTIME (the seed corpora also run in make test).
 FUZZTIME ?= 20s
-FUZZ_TARGETS := ./ingest:FuzzReadReport ./ingest:FuzzExtract
+FUZZ_TARGETS := ./ingest:FuzzReadReport ./ingest:FuzzExtract ./ingest:FuzzReadCSV ./ingest:FuzzReadXLSX
 fuzz: $(ECHARTS)
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"fazhi"
 	"fazhi/analytics"
@@ -244,6 +247,81 @@ var hostileCases = []struct {
 			}
 			return fmt.Sprint(got)
 		}},
+	{"spreadsheet formula injection in imports: `=HYPERLINK(…)` as a workbook cell formula; `=1+1`, `+1`, `-1+2`, `@SUM(A1)` as CSV values; `=cmd|' /C calc'!A0` as a CSV note",
+		"a formula cell is refused (400, the cell named); `=1+1`, `-1+2`, `@SUM(A1)` are refused (422, each line named) and `+1` is read as the number 1; nothing stored; a formula-like note is stored as text and neutralised in exports",
+		func(t *testing.T, e *hostileEnv) string {
+			before := e.uploadBatches(t)
+			book := excelize.NewFile()
+			book.SetSheetRow("Sheet1", "A1", &[]any{"org", "year", "indicator", "value"})
+			book.SetSheetRow("Sheet1", "A2", &[]any{"320582-jyj", 2023, "litigation_cases", 1})
+			book.SetCellFormula("Sheet1", "D2", `HYPERLINK("http://evil.example","12")`)
+			var xb bytes.Buffer
+			book.WriteTo(&xb)
+			r1, p1 := upload(t, e.analyst, "/api/v1/imports", "formula.xlsx", xb.Bytes(), nil, nil)
+			csv := "org,year,indicator,value\n320582-jyj,2023,litigation_cases,=1+1\n320582-jyj,2023,litigation_lost,+1\n" +
+				"320582-jyj,2023,enforcement_training_sessions,-1+2\n320582-jyj,2023,admin_penalty_cases,@SUM(A1)\n"
+			r2, p2 := upload(t, e.analyst, "/api/v1/imports", "formula.csv", []byte(csv), nil, nil)
+			note := "org,year,indicator,value,note\n320582-jyj,2023,litigation_cases,4,=cmd|' /C calc'!A0\n"
+			r3, _ := upload(t, e.analyst, "/api/v1/imports", "note.csv", []byte(note), nil, nil)
+			_, export := e.analyst.get("/api/v1/figures?org=320582-jyj&year=2023&indicator=litigation_cases&format=csv")
+			if r1.StatusCode != 400 || !strings.Contains(p1, "D2") || r2.StatusCode != 422 || !strings.Contains(p2, `"line":2,`) || !strings.Contains(p2, `"line":4,`) ||
+				!strings.Contains(p2, `"line":5,`) || strings.Contains(p2, `"line":3,`) ||
+				r3.StatusCode != 200 || e.uploadBatches(t) != before+1 || !strings.Contains(export, "'=cmd") {
+				t.Errorf("%d %s; %d %s; note %d; export neutralised %v", r1.StatusCode, p1, r2.StatusCode, p2, r3.StatusCode, strings.Contains(export, "'=cmd"))
+			}
+			return fmt.Sprintf("%d (cell D2 named), %d (lines 2, 4, 5 named), note stored as text (%d) and exported as `'=cmd…`", r1.StatusCode, r2.StatusCode, r3.StatusCode)
+		}},
+	{"a zip bomb named .xlsx (40 MB of zeros in about 40 KB) and a 21 MB CSV import",
+		"400 before anything is inflated; 413 with the 20 MB limit named; nothing stored",
+		func(t *testing.T, e *hostileEnv) string {
+			before := e.uploadBatches(t)
+			var zb bytes.Buffer
+			zw := zip.NewWriter(&zb)
+			w, _ := zw.Create("xl/worksheets/sheet1.xml")
+			w.Write(make([]byte, 40<<20))
+			zw.Close()
+			r1, p1 := upload(t, e.analyst, "/imports", "bomb.xlsx", zb.Bytes(), nil, nil)
+			big := append([]byte("org,year,indicator,value\n"), bytes.Repeat([]byte("320582-jyj,2023,litigation_cases,1\n"), 21<<20/35)...)
+			r2, p2 := upload(t, e.analyst, "/api/v1/imports", "big.csv", big, nil, nil)
+			if r1.StatusCode != 400 || !strings.Contains(p1, "压缩炸弹") || r2.StatusCode != 413 || !strings.Contains(p2, "20 MB") ||
+				e.uploadBatches(t) != before {
+				t.Errorf("%d %d", r1.StatusCode, r2.StatusCode)
+			}
+			return fmt.Sprintf("%d (%d KB file), %d; nothing stored", r1.StatusCode, zb.Len()>>10, r2.StatusCode)
+		}},
+	{"path traversal in an imported file's name (`../../../../etc/cron.d/x.csv`)",
+		"stored and offered for download under the base name only; nothing is written to disk",
+		func(t *testing.T, e *hostileEnv) string {
+			csv := []byte("org,year,indicator,value\n320582-gaj,2022,litigation_cases,9\n")
+			res, body := upload(t, e.analyst, "/api/v1/imports", "../../../../etc/cron.d/x.csv", csv, nil, nil)
+			var sum analytics.ImportSummary
+			json.Unmarshal([]byte(body), &sum)
+			file, _ := e.analyst.get("/imports/" + sum.BatchID + "/file")
+			disp := file.Header.Get("Content-Disposition")
+			if res.StatusCode != 200 || sum.File != "x.csv" || strings.Contains(disp, "/") || strings.Contains(disp, "..") {
+				t.Errorf("%d, stored as %q, downloaded as %q", res.StatusCode, sum.File, disp)
+			}
+			return fmt.Sprintf("%d; stored as %q; downloaded with `%s`", res.StatusCode, sum.File, disp)
+		}},
+	{"`<script>` in an imported row's org name and in its note (CSV and the result page)",
+		"the unknown org is refused (422) and its name escaped on the result page and in the JSON; the note is stored and escaped on /figures and the batch page",
+		func(t *testing.T, e *hostileEnv) string {
+			bad := []byte("org_name,year,indicator,value\n\"" + strings.ReplaceAll(evil, `"`, `""`) + "\",2023,litigation_cases,1\n")
+			r1, p1 := upload(t, e.analyst, "/imports", "evil-org.csv", bad, nil, nil)
+			r2, j2 := upload(t, e.analyst, "/api/v1/imports", "evil-org.csv", bad, nil, nil)
+			good := []byte("org,year,indicator,value,note\n320582-sfj,2022,litigation_cases,6,\"" + strings.ReplaceAll(evil, `"`, `""`) + "\"\n")
+			r3, j3 := upload(t, e.analyst, "/api/v1/imports", "evil-note.csv", good, nil, nil)
+			var sum analytics.ImportSummary
+			json.Unmarshal([]byte(j3), &sum)
+			_, figs := e.analyst.get("/figures?org=320582-sfj&year=2022&indicator=litigation_cases")
+			_, batch := e.analyst.get("/imports/" + sum.BatchID)
+			if r1.StatusCode != 422 || unescaped(p1) || r2.StatusCode != 422 || strings.Contains(j2, "<script>") ||
+				r3.StatusCode != 200 || unescaped(figs) || unescaped(batch) || !strings.Contains(figs, "&lt;script&gt;") {
+				t.Errorf("%d %d %d; unescaped: result %v figures %v batch %v", r1.StatusCode, r2.StatusCode, r3.StatusCode,
+					unescaped(p1), unescaped(figs), unescaped(batch))
+			}
+			return fmt.Sprintf("%d, %d (escaped in page and JSON); note stored (%d) and escaped", r1.StatusCode, r2.StatusCode, r3.StatusCode)
+		}},
 	{"CR/LF and another host in the post-sign-in destination (`next=/%0d%0aSet-Cookie:x`, `next=//evil.example`)",
 		"redirect to `/`, no header injected",
 		func(t *testing.T, e *hostileEnv) string {
@@ -276,6 +354,16 @@ var hostileCases = []struct {
 			}
 			return "replaced, e.g. " + ids[0]
 		}},
+}
+
+// uploadBatches counts the stored upload batches.
+func (e *hostileEnv) uploadBatches(t *testing.T) int {
+	t.Helper()
+	bs, err := e.wh.Batches(context.Background(), analytics.BatchFilter{Method: fazhi.MethodUpload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(bs)
 }
 
 // TestHostileInputs runs the table of hostile inputs; with -v it prints

@@ -57,6 +57,7 @@ type importer struct {
 var importers = []importer{
 	{"report upload over HTTP (POST /documents, one batch of many reports)", (*killHarness).uploadReports},
 	{"LoadBatch of 100,000 figures in a child process", (*killHarness).loadBatch},
+	{"CSV import over HTTP (POST /api/v1/imports, 100,000 rows in one file)", (*killHarness).uploadCSV},
 }
 
 // killHarness holds the database and credentials of one kill loop.
@@ -209,6 +210,66 @@ func (h *killHarness) uploadReports(t *testing.T, i int) (func(), <-chan struct{
 			t.Errorf("upload of 300 reports: %d", res.StatusCode)
 		}
 		srv.Kill() // a complete import: stop the server too, so that the check can open the file
+	}()
+	return srv.Kill, finished
+}
+
+// uploadCSV starts the server and imports one CSV file of 100,000 rows,
+// one batch: figures of 200 bureaus of its own over 2000–2024, so that
+// every batch brings only new rows (the orgs are added beforehand, as an
+// import names stored orgs only).
+func (h *killHarness) uploadCSV(t *testing.T, i int) (func(), <-chan struct{}) {
+	ctx := context.Background()
+	cat := fazhi.DefaultCatalog()
+	region := fmt.Sprintf("csv%d", i)
+	orgs := []fazhi.Org{{Code: region, Name: "导入测试区" + letters(i), Kind: fazhi.OrgDistrict}}
+	var counts []fazhi.Indicator
+	for _, ind := range cat.Indicators {
+		if ind.Kind == fazhi.KindCount && len(counts) < 20 {
+			counts = append(counts, ind)
+		}
+	}
+	var csv bytes.Buffer
+	csv.WriteString("org,year,indicator,value\n")
+	for b := 0; b < 200; b++ {
+		code := fmt.Sprintf("%s-%d", region, b)
+		orgs = append(orgs, fazhi.Org{Code: code, Name: "局" + letters(b), Kind: fazhi.OrgBureau, ParentCode: region})
+		for y := 2000; y < 2025; y++ {
+			for _, ind := range counts {
+				fmt.Fprintf(&csv, "%s,%d,%s,10\n", code, y, ind.Code)
+			}
+		}
+	}
+	wh, err := analytics.Open(ctx, h.db, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wh.UpsertOrgs(ctx, orgs); err != nil {
+		t.Fatal(err)
+	}
+	wh.Close()
+	srv := startServe(t, "--db", h.db, "--sample=false")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	w, _ := mw.CreateFormFile("file", region+".csv")
+	w.Write(csv.Bytes())
+	mw.Close()
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+srv.Addr+"/api/v1/imports", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+h.token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return // killed
+		}
+		msg, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if i >= 1000 && res.StatusCode != http.StatusOK {
+			t.Errorf("CSV import of 100,000 rows: %d %.300s", res.StatusCode, msg)
+		}
+		srv.Kill()
 	}()
 	return srv.Kill, finished
 }
