@@ -50,7 +50,7 @@ var chromeHints = newLiteralSet("位置", "首页", ">", "›", "»", "|", "来�
 	"联系", "今天是", "【", "[", "(此件", "-")
 
 func hasChromeHint(s string) bool {
-	return strings.HasSuffix(s, "网") || len(chromeHints.findAll(s)) > 0
+	return strings.HasSuffix(s, "网") || chromeHints.contains(s)
 }
 
 // classifyLine tells chrome from prose. The line is folded and trimmed.
