@@ -80,31 +80,13 @@ func classifyLine(s string) lineKind {
 // original offsets so that a reviewer sees exactly what was dropped.
 func (r *Report) normalize() {
 	src := r.Text
-	folded := make([]byte, 0, len(src))
-	foldedPos := make([]int32, 0, len(src))
-	for i, ch := range src {
-		n := len(folded)
-		folded = utf8.AppendRune(folded, foldRune(ch))
-		for ; n < len(folded); n++ {
-			foldedPos = append(foldedPos, int32(i))
-		}
+	folded, foldedPos := foldText(src)
+	spam, junk := spamSpans(folded), junkSpans(folded)
+	// Most reports hold neither: then the folded text is the norm text.
+	r.norm, r.normPos = folded, foldedPos
+	if cuts := mergeSpans(append(append([]span(nil), spam...), junk...)); len(cuts) > 0 {
+		r.norm, r.normPos = cutSpans(folded, foldedPos, cuts)
 	}
-	fs := string(folded)
-
-	spam, junk := spamSpans(fs), junkSpans(fs)
-	cuts := mergeSpans(append(append([]span(nil), spam...), junk...))
-
-	norm := make([]byte, 0, len(fs))
-	r.normPos = make([]int32, 0, len(fs))
-	next := 0
-	for _, c := range cuts {
-		norm = append(norm, fs[next:c.start]...)
-		r.normPos = append(r.normPos, foldedPos[next:c.start]...)
-		next = c.end
-	}
-	norm = append(norm, fs[next:]...)
-	r.normPos = append(r.normPos, foldedPos[next:]...)
-	r.norm = string(norm)
 
 	report := func(kind string, spans []span) {
 		for _, s := range spans {
@@ -135,6 +117,23 @@ func (r *Report) normalize() {
 		start = end + 1
 	}
 	sortRemovals(r.Removed)
+}
+
+// cutSpans returns s without the sorted, disjoint cuts, and the positions
+// of the bytes kept.
+func cutSpans(s string, pos []int32, cuts []span) (string, []int32) {
+	var kept strings.Builder
+	kept.Grow(len(s))
+	keptPos := make([]int32, 0, len(s))
+	next := 0
+	for _, c := range cuts {
+		kept.WriteString(s[next:c.start])
+		keptPos = append(keptPos, pos[next:c.start]...)
+		next = c.end
+	}
+	kept.WriteString(s[next:])
+	keptPos = append(keptPos, pos[next:]...)
+	return kept.String(), keptPos
 }
 
 // textEnd is the end of the character that starts at byte i of s.
