@@ -106,14 +106,14 @@ func (rl runeLexicon) longestAt(rs []rune) int {
 		return 0
 	}
 	n := 0
-	flags := rl.short[packRunes(rs[0], rs[1])]
+	flags := rl.table.get(packRunes(rs[0], rs[1]))
 	if flags&lexWord != 0 {
 		n = 2
 	}
 	if flags&lexPrefix == 0 || len(rs) < 3 {
 		return n
 	}
-	flags = rl.short[packRunes(rs[0], rs[1], rs[2])]
+	flags = rl.table.get(packRunes(rs[0], rs[1], rs[2]))
 	if flags&lexWord != 0 {
 		n = 3
 	}
