@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"regexp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -43,6 +44,27 @@ var (
 var spamTriggers = newLiteralSet("赌", "博彩", "官网", "网址", "投注", "百家乐", "老虎机", "彩", "娱乐", "金沙", "葡京",
 	"威尼斯人", "伟德", "必威", "亚博", "华体会", "金博宝", "bet", "BET", "Bet")
 
+// spamStarts are the words a spam phrase starts with: its brands and core
+// words. The grammar ignores case, so the ASCII brands (bet365 …) are
+// looked for by hasBet as well. A window around a trigger word ("精彩", "文化娱乐")
+// that holds none of them cannot hold a phrase, and skips the grammar.
+var spamStarts = newLiteralSet(strings.Split(spamBrands+"|"+spamCore, "|")...)
+
+// mayHoldSpam says whether a spam phrase may occur in s.
+func mayHoldSpam(s string) bool {
+	return spamStarts.contains(s) || hasBet(s)
+}
+
+// hasBet says whether s holds "bet" in any case.
+func hasBet(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		if s[i]|0x20 == 'b' && s[i+1]|0x20 == 'e' && s[i+2]|0x20 == 't' {
+			return true
+		}
+	}
+	return false
+}
+
 // spamSpans finds gambling and advertising phrases in folded text.
 func spamSpans(folded string) []span {
 	// Run the grammar only on windows around each trigger word: spam
@@ -53,6 +75,9 @@ func spamSpans(folded string) []span {
 	}
 	var out []span
 	for _, win := range mergeSpans(windows) {
+		if !mayHoldSpam(folded[win.start:win.end]) {
+			continue
+		}
 		for _, m := range spamPhrase.FindAllStringIndex(folded[win.start:win.end], -1) {
 			if spamStrong.MatchString(folded[win.start+m[0] : win.start+m[1]]) {
 				out = append(out, span{win.start + m[0], win.start + m[1]})
