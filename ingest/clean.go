@@ -24,16 +24,20 @@ type line struct {
 var (
 	sourceLine = regexp.MustCompile(`^#\s*source\s*:`)
 
-	// Breadcrumbs and navigation bars.
-	breadcrumb = regexp.MustCompile(`当前位置|您的位置|所在位置|所在的位置|现在的位置|当前的位置|^首页\s*[>›»]|>>|[>›»]\s*首页`)
+	// Breadcrumbs and navigation bars; each holds one of breadcrumbHints.
+	breadcrumbHints = newLiteralSet("位置", "首页", ">>")
+	breadcrumb      = regexp.MustCompile(`当前位置|您的位置|所在位置|所在的位置|现在的位置|当前的位置|^首页\s*[>›»]|>>|[>›»]\s*首页`)
 
 	// Metadata fields of the page: a line starting with one of them, or
 	// holding two, is chrome. The publish date is still read from them.
 	fieldStart = regexp.MustCompile(`^[【\[]?(?:信息来源|文章来源|来源|发布时间|发布日期|成文日期|日期|时间|更新时间|生成日期|索引号|组配分类|发布机构|主题分类|主题词|名称|文号|访问量|浏览次数|浏览量|点击数|点击量|阅读数|阅读量|字体|字号|作者|编辑|责任编辑|分类|审核|来源单位)\s*[::]`)
 	fieldAny   = regexp.MustCompile(`(?:来源|发布时间|发布日期|访问量|浏览次数|点击数|字体|字号|索引号|发布机构|更新时间)\s*[::]?`)
 
-	// Footers, sharing widgets and the date widget of the page header.
-	footer = regexp.MustCompile(`^(?:分享|分享到|分享文章到|打印|打印本页|关闭|关闭窗口|回到顶部|返回顶部|扫一扫|点击收藏|收藏|加入收藏|TOP|上一篇|下一篇|相关链接|相关文章|版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|今天是|【大\s*中\s*小】|\[大\s*中\s*小\]|\(此件.{0,8}\)|-+$)|ICP备|扫一扫在手机|^\s*(?:TOP\s*)?打印\s*关闭`)
+	// Footers, sharing widgets and the date widget of the page header. All
+	// but two are anchored at the start of the line, which a regular
+	// expression tries at one position only; the two others are literals.
+	footer         = regexp.MustCompile(`^(?:分享|分享到|分享文章到|打印|打印本页|关闭|关闭窗口|回到顶部|返回顶部|扫一扫|点击收藏|收藏|加入收藏|TOP|上一篇|下一篇|相关链接|相关文章|版权所有|主办单位|承办单位|网站标识码|网站地图|联系我们|今天是|【大\s*中\s*小】|\[大\s*中\s*小\]|\(此件.{0,8}\)|-+$|\s*(?:TOP\s*)?打印\s*关闭)`)
+	footerAnywhere = newLiteralSet("ICP备", "扫一扫在手机")
 
 	// A line that only lists site names ("中国政府网 重庆市人民政府网").
 	siteNames = regexp.MustCompile(`^(?:[\p{Han}]{2,14}网\s*)+$`)
@@ -50,7 +54,11 @@ var chromeHints = newLiteralSet("位置", "首页", ">", "›", "»", "|", "来�
 	"联系", "今天是", "【", "[", "(此件", "-")
 
 func hasChromeHint(s string) bool {
-	return strings.HasSuffix(s, "网") || len(chromeHints.findAll(s)) > 0
+	return strings.HasSuffix(s, "网") || chromeHints.contains(s)
+}
+
+func isFooter(s string) bool {
+	return footer.MatchString(s) || footerAnywhere.contains(s)
 }
 
 // classifyLine tells chrome from prose. The line is folded and trimmed.
@@ -62,7 +70,7 @@ func classifyLine(s string) lineKind {
 		return lineSource
 	case len(s) > maxChromeLine, !hasChromeHint(s):
 		return lineBody // chrome lines are short and hold one of the hints
-	case breadcrumb.MatchString(s), footer.MatchString(s), siteNames.MatchString(s):
+	case breadcrumbHints.contains(s) && breadcrumb.MatchString(s), isFooter(s), siteNames.MatchString(s):
 		return lineChrome
 	case fieldStart.MatchString(s):
 		return lineChrome
@@ -80,31 +88,13 @@ func classifyLine(s string) lineKind {
 // original offsets so that a reviewer sees exactly what was dropped.
 func (r *Report) normalize() {
 	src := r.Text
-	folded := make([]byte, 0, len(src))
-	foldedPos := make([]int32, 0, len(src))
-	for i, ch := range src {
-		n := len(folded)
-		folded = utf8.AppendRune(folded, foldRune(ch))
-		for ; n < len(folded); n++ {
-			foldedPos = append(foldedPos, int32(i))
-		}
+	folded, foldedPos := foldText(src)
+	spam, junk := spamSpans(folded), junkSpans(folded)
+	// Most reports hold neither: then the folded text is the norm text.
+	r.norm, r.normPos = folded, foldedPos
+	if cuts := mergeSpans(append(append([]span(nil), spam...), junk...)); len(cuts) > 0 {
+		r.norm, r.normPos = cutSpans(folded, foldedPos, cuts)
 	}
-	fs := string(folded)
-
-	spam, junk := spamSpans(fs), junkSpans(fs)
-	cuts := mergeSpans(append(append([]span(nil), spam...), junk...))
-
-	norm := make([]byte, 0, len(fs))
-	r.normPos = make([]int32, 0, len(fs))
-	next := 0
-	for _, c := range cuts {
-		norm = append(norm, fs[next:c.start]...)
-		r.normPos = append(r.normPos, foldedPos[next:c.start]...)
-		next = c.end
-	}
-	norm = append(norm, fs[next:]...)
-	r.normPos = append(r.normPos, foldedPos[next:]...)
-	r.norm = string(norm)
 
 	report := func(kind string, spans []span) {
 		for _, s := range spans {
@@ -135,6 +125,23 @@ func (r *Report) normalize() {
 		start = end + 1
 	}
 	sortRemovals(r.Removed)
+}
+
+// cutSpans returns s without the sorted, disjoint cuts, and the positions
+// of the bytes kept.
+func cutSpans(s string, pos []int32, cuts []span) (string, []int32) {
+	var kept strings.Builder
+	kept.Grow(len(s))
+	keptPos := make([]int32, 0, len(s))
+	next := 0
+	for _, c := range cuts {
+		kept.WriteString(s[next:c.start])
+		keptPos = append(keptPos, pos[next:c.start]...)
+		next = c.end
+	}
+	kept.WriteString(s[next:])
+	keptPos = append(keptPos, pos[next:]...)
+	return kept.String(), keptPos
 }
 
 // textEnd is the end of the character that starts at byte i of s.

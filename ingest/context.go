@@ -35,7 +35,9 @@ var (
 	labelCuts = []string{"共", "的", "了", "在", "和", "中", "将", "把", "召开", "开展", "组织", "办理", "完成", "处理", "实施"}
 )
 
-func isClauseDelim(r rune) bool { return strings.ContainsRune(clauseDelims, r) }
+var clauseDelimSet, sentenceEndSet = newRuneBits(clauseDelims), newRuneBits(sentenceEnds)
+
+func isClauseDelim(r rune) bool { return clauseDelimSet.has(r) }
 
 // context gathers the figure's context within its clause.
 func (r *Report) context(ln line, f *rawFigure, prevEnd int) figureContext {
@@ -221,7 +223,7 @@ func (r *Report) dress(ln line, f *rawFigure) Figure {
 	sa, sb := f.a, f.b
 	for sa > ln.start && f.a-sa < maxSentence {
 		ch, size := utf8.DecodeLastRuneInString(r.norm[:sa])
-		if strings.ContainsRune(sentenceEnds, ch) {
+		if sentenceEndSet.has(ch) {
 			break
 		}
 		sa -= size
@@ -229,7 +231,7 @@ func (r *Report) dress(ln line, f *rawFigure) Figure {
 	for sb < ln.end && sb-f.b < maxSentence {
 		ch, size := utf8.DecodeRuneInString(r.norm[sb:])
 		sb += size
-		if strings.ContainsRune(sentenceEnds, ch) {
+		if sentenceEndSet.has(ch) {
 			break
 		}
 	}

@@ -124,7 +124,7 @@ func (r *Report) lineFigures(ln line, isLast bool) []rawFigure {
 				quoteEnd = shortQuoteEnd(s[:ln.end], i+size, ch)
 			}
 		}
-		if !startsNumber(s, i, ln.start) {
+		if !startsNumber(s, ch, i, ln.start) {
 			i += size
 			continue
 		}
@@ -154,10 +154,9 @@ func shortQuoteEnd(s string, from int, open rune) int {
 	return from + end + len(closeQuote)
 }
 
-// startsNumber says whether a number starts at i: a digit or a Chinese
-// numeral not continuing a previous one.
-func startsNumber(s string, i, lineStart int) bool {
-	ch, _ := utf8.DecodeRuneInString(s[i:])
+// startsNumber says whether a number starts with ch at i: a digit or a
+// Chinese numeral not continuing a previous one.
+func startsNumber(s string, ch rune, i, lineStart int) bool {
 	isDigit := ch >= '0' && ch <= '9'
 	if !isDigit && !isChineseNumeral(ch) && !strings.HasPrefix(s[i:], "百分之") {
 		return false

@@ -66,6 +66,26 @@ func foldRune(r rune) rune {
 	return r
 }
 
+// foldText folds every character of src and returns, for every byte of the
+// folded text, the byte of src where its character starts.
+func foldText(src string) (string, []int32) {
+	var folded strings.Builder
+	folded.Grow(len(src))
+	pos := make([]int32, 0, len(src))
+	for i, ch := range src {
+		if ch < utf8.RuneSelf {
+			folded.WriteByte(byte(ch))
+			pos = append(pos, int32(i))
+			continue
+		}
+		n, _ := folded.WriteRune(foldRune(ch))
+		for range n {
+			pos = append(pos, int32(i))
+		}
+	}
+	return folded.String(), pos
+}
+
 // foldString folds every character of s; it is meant for short strings such
 // as catalogue aliases and test inputs.
 func foldString(s string) string {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"html"
 	"regexp"
 	"strings"
@@ -157,7 +158,10 @@ func isHTMLName(name string, data []byte) bool {
 	if strings.HasSuffix(lower, ".html") || strings.HasSuffix(lower, ".htm") || strings.HasSuffix(lower, ".shtml") {
 		return true
 	}
-	head := strings.ToLower(strings.TrimSpace(string(data[:min(len(data), 512)])))
-	head = strings.TrimPrefix(head, "\ufeff")
-	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")
+	head := bytes.TrimSpace(data[:min(len(data), 512)])
+	head = bytes.TrimPrefix(head, utf8BOM)
+	// Lower-casing maps rune to rune, so the first 14 runes (at most 56
+	// bytes) decide; the rest of the head need not be converted.
+	start := strings.ToLower(string(head[:min(len(head), 14*utf8.UTFMax)]))
+	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
 }

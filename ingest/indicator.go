@@ -11,7 +11,9 @@ import (
 // indicatorMatcher finds the catalogue indicator that a figure's context
 // names, by the indicators' names and aliases.
 type indicatorMatcher struct {
-	terms []indicatorTerm
+	terms   []indicatorTerm
+	firsts  *runeBits      // first characters of the terms (BMP)
+	byFirst map[rune][]int // first character → indexes into terms
 }
 
 type indicatorTerm struct {
@@ -39,34 +41,91 @@ func indicatorMatcherFor(cat *fazhi.Catalog) *indicatorMatcher {
 			m.terms = append(m.terms, indicatorTerm{text: t, code: ind.Code, class: unitClass(ind.Unit), unit: ind.Unit})
 		}
 	}
+	m.firsts, m.byFirst = new(runeBits), map[rune][]int{}
+	for i, t := range m.terms {
+		first, _ := utf8.DecodeRuneInString(t.text)
+		m.firsts.set(first)
+		m.byFirst[first] = append(m.byFirst[first], i)
+	}
 	matcherCache.Store(cat, m)
 	return m
 }
 
 // match returns the code of the indicator whose name or alias appears in
 // ctx and whose unit fits the figure's, preferring the longest term and,
-// among equals, the one nearest the number (the end of before).
+// among equals, the one nearest the number (the end of before), then the
+// first in the catalogue.
 func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 	class := unitClass(unit)
-	best, bestScore := "", 0
-	for _, t := range m.terms {
+	var buf [32]termHit
+	hits := m.termsIn(ctx, buf[:0])
+	best, bestScore, bestIndex := "", 0, len(m.terms)
+	for _, h := range hits {
+		t := m.terms[h.term]
 		if !unitsFit(t, class) {
 			continue
 		}
-		score := 0
-		if i := strings.LastIndex(ctx.before, t.text); i >= 0 {
-			// Nearer the number scores higher.
-			score = 4*utf8.RuneCountInString(t.text) - utf8.RuneCountInString(ctx.before[i+len(t.text):])/4
-		} else if strings.Contains(ctx.after, t.text) {
-			score = 4*utf8.RuneCountInString(t.text) - 1
-		} else if strings.Contains(ctx.joined, t.text) {
-			score = 4 * utf8.RuneCountInString(t.text) // 下放 | 四项 | 行政处罚权
-		}
-		if score > bestScore {
-			best, bestScore = t.code, score
+		score := h.score(ctx, t.text, hits)
+		if score > bestScore || score == bestScore && score > 0 && h.term < bestIndex {
+			best, bestScore, bestIndex = t.code, score, h.term
 		}
 	}
 	return best
+}
+
+// termHit is one occurrence of a term in a figure's context, at byte at of
+// ctx.joined.
+type termHit struct{ term, at int }
+
+// termsIn finds every occurrence of every term in ctx.joined, overlapping
+// ones included. Looking up the terms that start at each character beats
+// searching the text once per term: contexts are short, terms many.
+func (m *indicatorMatcher) termsIn(ctx figureContext, hits []termHit) []termHit {
+	s := ctx.joined
+	for p := 0; p < len(s); p++ {
+		if !utf8.RuneStart(s[p]) {
+			continue // no term starts inside a character
+		}
+		first, _ := utf8.DecodeRuneInString(s[p:])
+		if first < 0x10000 && !m.firsts.has(first) {
+			continue
+		}
+		for _, ti := range m.byFirst[first] {
+			if strings.HasPrefix(s[p:], m.terms[ti].text) {
+				hits = append(hits, termHit{term: ti, at: p})
+			}
+		}
+	}
+	return hits
+}
+
+// score rates the term of h from all its hits: its last occurrence within
+// before, nearer the number scoring higher; else one within after; else one
+// across the number (下放 | 四项 | 行政处罚权). It is the same for every hit of
+// a term.
+func (h termHit) score(ctx figureContext, text string, hits []termHit) int {
+	lastBefore, inAfter, across := -1, false, false
+	for _, o := range hits {
+		switch {
+		case o.term != h.term:
+		case o.at+len(text) <= len(ctx.before):
+			lastBefore = max(lastBefore, o.at)
+		case o.at >= len(ctx.before):
+			inAfter = true
+		default:
+			across = true
+		}
+	}
+	runes := utf8.RuneCountInString(text)
+	switch {
+	case lastBefore >= 0:
+		return 4*runes - utf8.RuneCountInString(ctx.before[lastBefore+len(text):])/4
+	case inAfter:
+		return 4*runes - 1
+	case across:
+		return 4 * runes
+	}
+	return 0
 }
 
 func unitsFit(t indicatorTerm, class string) bool {

@@ -54,7 +54,8 @@ var (
 // runeLexicon holds the same words keyed by packed runes (21 bits each),
 // which hashes far faster than strings in the junk scan's inner loop.
 type runeLexicon struct {
-	short map[uint64]uint8  // two- and three-rune strings: lexWord | lexPrefix
+	short map[uint64]uint8  // two- and three-rune strings: lexWord | lexPrefix, while building
+	table wordTable         // short once built, for fast lookups
 	quads map[uint64][]rune // three-rune prefix → fourth runes of words
 	// pairs is a one-hash Bloom filter of the two-rune keys of short:
 	// most neighbouring characters start no word, and a bit test spares
@@ -124,6 +125,7 @@ func lexicon() wordSet {
 				lexiconRune.add(foldString(w))
 			}
 		}
+		lexiconRune.table, lexiconRune.short = newWordTable(lexiconRune.short), nil
 	})
 	return lexiconSet
 }

@@ -46,6 +46,7 @@ var (
 	// first: a lookup per character is far cheaper than one regular
 	// expression with a hundred alternatives.
 	unitsByFirstRune = indexUnits()
+	unitFirstRunes   = firstRunesOf(unitsByFirstRune)
 	// zoneTown is the town a zone doubles as: 经开区(杨舍镇).
 	zoneTown = regexp.MustCompile(`^\([\p{Han}]{2,6}(?:镇|街道|乡)\)`)
 
@@ -60,6 +61,21 @@ var (
 		"城乡": true, "教育名": true, "名": true, "先行": true, "样板": true, "核心": true, "重点": true,
 	}
 )
+
+var regionSuffixSet, regionStopSet = newRuneBits(regionSuffixes), newRuneBits(regionStops)
+
+// isRegionLevel says whether r names a level of region: 省, 市, 区 or 县.
+func isRegionLevel(r rune) bool { return r == '省' || r == '市' || r == '区' || r == '县' }
+
+// firstRunesOf is the set of the keys of index: a bit test per character
+// spares the map lookup for the characters that start no unit name.
+func firstRunesOf(index map[rune][]string) *runeBits {
+	b := new(runeBits)
+	for r := range index {
+		b.set(r)
+	}
+	return b
+}
 
 func indexUnits() map[rune][]string {
 	index := map[rune][]string{}
@@ -87,6 +103,10 @@ func unitsIn(s string) [][2]int {
 	for i := 0; i < len(s); {
 		ch, size := utf8.DecodeRuneInString(s[i:])
 		matched := 0
+		if !unitFirstRunes.has(ch) {
+			i += size
+			continue
+		}
 		for _, name := range unitsByFirstRune[ch] {
 			if strings.HasPrefix(s[i:], name) {
 				matched = len(name)
@@ -129,14 +149,14 @@ func regionBefore(s string, end int) (start, levels int, bounded bool) {
 	var starts []int
 	for levels < 3 {
 		suffix, size := utf8.DecodeLastRuneInString(s[:start])
-		if size == 0 || !strings.ContainsRune(regionSuffixes, suffix) {
+		if size == 0 || !regionSuffixSet.has(suffix) {
 			break
 		}
 		nameEnd := start - size
 		nameStart, n := nameEnd, 0
 		for n < 4 {
 			r, rs := utf8.DecodeLastRuneInString(s[:nameStart])
-			if rs == 0 || !isHan(r) || strings.ContainsRune(regionStops, r) || strings.ContainsRune("省市区县", r) {
+			if rs == 0 || !isHan(r) || regionStopSet.has(r) || isRegionLevel(r) {
 				break
 			}
 			nameStart -= rs
@@ -164,7 +184,7 @@ func regionBefore(s string, end int) (start, levels int, bounded bool) {
 		}
 	}
 	r, rs := utf8.DecodeLastRuneInString(s[:start])
-	bounded = rs == 0 || !isHan(r) || strings.ContainsRune(regionStops, r) || r == '《'
+	bounded = rs == 0 || !isHan(r) || regionStopSet.has(r) || r == '《'
 	return start, levels, bounded
 }
 
@@ -217,7 +237,7 @@ func (r *Report) findRegions(a, b int, single bool) []regionMention {
 	for i := a; i < b; {
 		ch, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if !strings.ContainsRune("市区县", ch) {
+		if ch != '市' && ch != '区' && ch != '县' {
 			continue
 		}
 		start, levels, bounded := regionBefore(s, i)

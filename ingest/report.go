@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"fazhi"
@@ -117,14 +118,15 @@ func (r *Report) plain(a, b int) string {
 	if a < 0 || b > len(r.norm) || a >= b {
 		return ""
 	}
-	out := make([]byte, 0, b-a)
+	var out strings.Builder
+	out.Grow(b - a)
 	for i := a; i < b; {
 		_, size := utf8.DecodeRuneInString(r.norm[i:])
 		ch, _ := utf8.DecodeRuneInString(r.Text[r.normPos[i]:])
-		out = utf8.AppendRune(out, ch)
+		out.WriteRune(ch)
 		i += size
 	}
-	return string(out)
+	return out.String()
 }
 
 // evidence builds the evidence of a metadata value found at norm [a, b).

@@ -44,6 +44,27 @@ var (
 var spamTriggers = newLiteralSet("赌", "博彩", "官网", "网址", "投注", "百家乐", "老虎机", "彩", "娱乐", "金沙", "葡京",
 	"威尼斯人", "伟德", "必威", "亚博", "华体会", "金博宝", "bet", "BET", "Bet")
 
+// spamStarts are the words a spam phrase starts with: its brands and core
+// words. The grammar ignores case, so the ASCII brands (bet365 …) are
+// looked for by hasBet as well. A window around a trigger word ("精彩", "文化娱乐")
+// that holds none of them cannot hold a phrase, and skips the grammar.
+var spamStarts = newLiteralSet(strings.Split(spamBrands+"|"+spamCore, "|")...)
+
+// mayHoldSpam says whether a spam phrase may occur in s.
+func mayHoldSpam(s string) bool {
+	return spamStarts.contains(s) || hasBet(s)
+}
+
+// hasBet says whether s holds "bet" in any case.
+func hasBet(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		if s[i]|0x20 == 'b' && s[i+1]|0x20 == 'e' && s[i+2]|0x20 == 't' {
+			return true
+		}
+	}
+	return false
+}
+
 // spamSpans finds gambling and advertising phrases in folded text.
 func spamSpans(folded string) []span {
 	// Run the grammar only on windows around each trigger word: spam
@@ -54,6 +75,9 @@ func spamSpans(folded string) []span {
 	}
 	var out []span
 	for _, win := range mergeSpans(windows) {
+		if !mayHoldSpam(folded[win.start:win.end]) {
+			continue
+		}
 		for _, m := range spamPhrase.FindAllStringIndex(folded[win.start:win.end], -1) {
 			if spamStrong.MatchString(folded[win.start+m[0] : win.start+m[1]]) {
 				out = append(out, span{win.start + m[0], win.start + m[1]})
@@ -74,130 +98,6 @@ func runeFloor(s string, i int) int {
 	}
 	return i
 }
-
-// functionChars are single-character words of running prose; a run of
-// unknown characters through one of them is prose, not junk.
-const functionChars = "的了在和与及对为是等把被将从向由于以之其而并或也都就还又让使给到上下中内外各每该本我其年月日共个项件名次"
-
-// placeSuffixes end place names, which a general dictionary often lacks.
-const placeSuffixes = "省市区县镇乡村街路港湾山河湖桥州旗"
-
-// junkSpans finds runs of three or more Han characters that form no word of
-// the lexicon with their neighbours and none of which takes part in any
-// word elsewhere in the document. Real prose rarely has such runs; the
-// injected tokens always do. Runs that end a place name are left alone.
-func junkSpans(folded string) []span {
-	lex, words := lexicon(), runeWords()
-	// The test "used nowhere else" needs enough text to mean anything.
-	if utf8.RuneCountInString(folded) < minJunkText {
-		return nil
-	}
-	// All Han runs share three slices; a run is a [from, to) range of them.
-	type hanRun struct{ from, to int }
-	var runs []hanRun
-	runes := make([]rune, 0, len(folded)/3)
-	offsets := make([]int, 0, len(folded)/3)
-	var known runeBits
-	for i := 0; i < len(folded); {
-		r, size := utf8.DecodeRuneInString(folded[i:])
-		if !isHan(r) {
-			i += size
-			continue
-		}
-		run := hanRun{from: len(runes)}
-		for i < len(folded) {
-			r, size = utf8.DecodeRuneInString(folded[i:])
-			if !isHan(r) {
-				break
-			}
-			runes = append(runes, r)
-			offsets = append(offsets, i)
-			i += size
-		}
-		run.to = len(runes)
-		runs = append(runs, run)
-	}
-	offsets = append(offsets, len(folded))
-	covered := make([]bool, len(runes))
-	for _, run := range runs {
-		rs := runes[run.from:run.to]
-		for a := 0; a+1 < len(rs); a++ {
-			if !words.mayPair(rs[a], rs[a+1]) {
-				continue
-			}
-			n := 0 // length of the longest word starting at a
-			flags := words.short[packRunes(rs[a], rs[a+1])]
-			if flags&lexWord != 0 {
-				n = 2
-			}
-			if flags&lexPrefix != 0 && a+2 < len(rs) {
-				flags = words.short[packRunes(rs[a], rs[a+1], rs[a+2])]
-				if flags&lexWord != 0 {
-					n = 3
-				}
-				if flags&lexPrefix != 0 && a+3 < len(rs) && slices.Contains(words.quads[packRunes(rs[a], rs[a+1], rs[a+2])], rs[a+3]) {
-					n = 4
-				}
-			}
-			for k := a; k < a+n; k++ {
-				covered[run.from+k] = true
-				known.set(rs[k])
-			}
-		}
-	}
-	var out []span
-	for _, run := range runs {
-		rs, cov, offs := runes[run.from:run.to], covered[run.from:run.to], offsets[run.from:run.to+1]
-		candidate := func(k int) bool {
-			return !cov[k] && !known.has(rs[k]) && !strings.ContainsRune(functionChars, rs[k])
-		}
-		for a := 0; a < len(rs); {
-			if !candidate(a) {
-				a++
-				continue
-			}
-			b := a
-			for b < len(rs) && candidate(b) {
-				b++
-			}
-			// A character at the edge that forms a word with the character
-			// across the run belongs to the prose the junk was put into
-			// (办 of "办凝永微法").
-			a2, b2 := a, b
-			if b2 < len(rs) && a2 < b2 && lex.has(string([]rune{rs[a2], rs[b2]})) {
-				a2++
-			}
-			if a2 > 0 && a2 < b2 && lex.has(string([]rune{rs[a2-1], rs[b2-1]})) {
-				b2--
-			}
-			next := rune(0)
-			if b < len(rs) {
-				next = rs[b]
-			}
-			if b2-a2 >= 3 && !strings.ContainsRune(placeSuffixes, rs[b-1]) && !strings.ContainsRune(placeSuffixes, next) {
-				out = append(out, span{offs[a2], offs[b2]})
-			}
-			a = b
-		}
-	}
-	return out
-}
-
-// runeBits is a set of runes of the Basic Multilingual Plane.
-type runeBits [0x10000 / 64]uint64
-
-func (b *runeBits) set(r rune) {
-	if r < 0x10000 {
-		b[r/64] |= 1 << (r % 64)
-	}
-}
-
-func (b *runeBits) has(r rune) bool {
-	return r < 0x10000 && b[r/64]&(1<<(r%64)) != 0
-}
-
-// minJunkText is the length of text below which junk detection is off.
-const minJunkText = 300
 
 // mergeSpans sorts spans and joins overlapping ones.
 func mergeSpans(spans []span) []span {

@@ -20,6 +20,8 @@ var listContinuation = regexp.MustCompile(`\d(?:项|件|个|名|人|次|条|份)
 
 const rangeMarks = "-—~～至到"
 
+var rangeMarkSet = newRuneBits(rangeMarks)
+
 func (r *Report) isTrap(ln line, f *rawFigure, isLast bool) bool {
 	before := strings.TrimRight(r.norm[ln.start:f.numA], " \t")
 	prev := trailingRune(before)
@@ -28,14 +30,14 @@ func (r *Report) isTrap(ln line, f *rawFigure, isLast bool) bool {
 		return true
 	case prev < utf8.RuneSelf && (prev >= 'a' && prev <= 'z' || prev >= 'A' && prev <= 'Z' || prev == '/' || prev == '#'):
 		return true
-	case strings.ContainsRune(rangeMarks, prev):
+	case rangeMarkSet.has(prev):
 		p2 := trailingRune(strings.TrimSuffix(before, string(prev)))
 		if p2 >= '0' && p2 <= '9' || isChineseNumeral(p2) {
 			return true
 		}
 	}
 	after := r.norm[f.b:ln.end]
-	if next := leadingRune(after); strings.ContainsRune(rangeMarks, next) && f.unit == "" {
+	if next := leadingRune(after); rangeMarkSet.has(next) && f.unit == "" {
 		return true
 	}
 	if f.unit == "" {

@@ -1,7 +1,5 @@
 package ingest
 
-import "strings"
-
 // countUnits are the measure words and units a figure may carry, longest
 // first so that 人次 wins over 人 and 个工作日 over 个. Date and numbering
 // words (年, 月, 日, 号, 届, 级) are deliberately absent: a number followed by
@@ -14,14 +12,13 @@ var countUnits = []string{
 	"轮", "组", "堂", "节", "间", "栋", "亩", "米", "吨", "天", "周", "倍", "张", "卷", "元",
 }
 
+// countUnitSet indexes countUnits by first character; where several
+// start s it picks the longest, as the order of countUnits does.
+var countUnitSet = newLiteralSet(countUnits...)
+
 // unitAt returns the unit that starts s, or "".
 func unitAt(s string) string {
-	for _, u := range countUnits {
-		if strings.HasPrefix(s, u) {
-			return u
-		}
-	}
-	return ""
+	return countUnitSet.at(s)
 }
 
 // unitClass groups units that count the same kind of thing, so that a
