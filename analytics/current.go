@@ -13,6 +13,10 @@ import (
 const currentOrder = `CASE method WHEN 'manual' THEN 1 WHEN 'upload' THEN 2 WHEN 'extracted' THEN 3 ELSE 4 END,
 	updated_at DESC, source_id`
 
+// currentOrderO is currentOrder on observations aliased o, for joins.
+const currentOrderO = `CASE o.method WHEN 'manual' THEN 1 WHEN 'upload' THEN 2 WHEN 'extracted' THEN 3 ELSE 4 END,
+	o.updated_at DESC, o.source_id`
+
 // current is current_observations restricted by where, a condition on its
 // partition keys (org_code, year, indicator_code) only, so that the result
 // is the same as filtering the view. The filter is applied before the
@@ -61,19 +65,23 @@ type figureKey struct {
 // refreshCurrentKeys recomputes current_figures for the keys keysSQL selects
 // (columns org_code, year, indicator_code).
 func refreshCurrentKeys(ctx context.Context, tx *sql.Tx, keysSQL string, args ...any) error {
-	keys := `(` + keysSQL + `)`
-	if _, err := tx.ExecContext(ctx, `DELETE FROM current_figures c USING `+keys+` s
-		WHERE c.org_code = s.org_code AND c.year = s.year AND c.indicator_code = s.indicator_code`, args...); err != nil {
+	// The keys are computed once into a temporary table of the transaction's
+	// connection: both statements below join on them.
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE refresh_keys AS `+keysSQL, args...); err != nil {
+		return fmt.Errorf("refresh current figures: %w", err)
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.refresh_keys`)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM current_figures c USING temp.refresh_keys s
+		WHERE c.org_code = s.org_code AND c.year = s.year AND c.indicator_code = s.indicator_code`); err != nil {
 		return fmt.Errorf("refresh current figures: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO current_figures
-		SELECT indicator_code, year, org_code, value, method, source_id
+		SELECT o.indicator_code, o.year, o.org_code, o.value, o.method, o.source_id
 		FROM observations o
-		WHERE status = 'confirmed'
-		AND EXISTS (SELECT 1 FROM `+keys+` s
-			WHERE s.org_code = o.org_code AND s.year = o.year AND s.indicator_code = o.indicator_code)
-		QUALIFY row_number() OVER (PARTITION BY org_code, year, indicator_code ORDER BY `+currentOrder+`) = 1
-		ORDER BY year, indicator_code, org_code`, args...); err != nil {
+		JOIN temp.refresh_keys s ON s.org_code = o.org_code AND s.year = o.year AND s.indicator_code = o.indicator_code
+		WHERE o.status = 'confirmed'
+		QUALIFY row_number() OVER (PARTITION BY o.org_code, o.year, o.indicator_code ORDER BY `+currentOrderO+`) = 1
+		ORDER BY o.year, o.indicator_code, o.org_code`); err != nil {
 		return fmt.Errorf("refresh current figures: %w", err)
 	}
 	return nil
