@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -226,9 +227,17 @@ func appendCellText(b []byte, s string) []byte {
 	if len(s) > maxCellChars {
 		s = cutUTF16(s, maxCellChars)
 	}
+	// Text that is valid UTF-8 without U+FFC0–U+FFFF (which include the
+	// non-characters U+FFFE and U+FFFF) needs no look at its multi-byte
+	// characters: most of a Chinese export.
+	checkRunes := !utf8.ValidString(s) || strings.Contains(s, "\xef\xbf")
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if !textSpecial[c] || c >= utf8.RuneSelf && !checkRunes {
+			i++
+			continue
+		}
 		var esc string
 		size := 1
 		switch {
@@ -240,14 +249,13 @@ func appendCellText(b []byte, s string) []byte {
 			esc = "&amp;"
 		case c == '\r':
 			esc = "&#xD;"
-		case c == '\t' || c == '\n':
-		case c < 0x20:
-			esc = "\uFFFD"
 		case c == '_':
 			if isBstrEscape(s[i:]) {
 				esc = "_x005F_"
 			}
-		case c >= utf8.RuneSelf:
+		case c < 0x20:
+			esc = "\uFFFD"
+		default:
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
@@ -263,6 +271,17 @@ func appendCellText(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// textSpecial marks the bytes appendCellText looks at: XML's specials,
+// control characters but tab and line feed, the underscore of _xHHHH_, and
+// the bytes of multi-byte characters.
+var textSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c < 0x20 && c != '\t' && c != '\n' || c >= utf8.RuneSelf ||
+			c == '<' || c == '>' || c == '&' || c == '_'
+	}
+	return t
+}()
 
 // isBstrEscape tells whether s starts with _xHHHH_, which Excel would read
 // as the character U+HHHH.
