@@ -124,6 +124,7 @@ func BenchmarkTrendPageRegion(b *testing.B) {
 func BenchmarkExcelExport100k(b *testing.B) {
 	srv := benchServer(b)
 	target := "/figures.xlsx?indicator=law_publicity_events"
+	cookies := benchAnalyst(b)
 	var peakHeap, peakRSS uint64
 	var rows int
 	b.ResetTimer()
@@ -134,7 +135,11 @@ func BenchmarkExcelExport100k(b *testing.B) {
 		stop := sampleHeap(&peakHeap)
 		b.StartTimer()
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		srv.ServeHTTP(rec, req)
 		b.StopTimer()
 		stop()
 		if rec.Code != http.StatusOK {

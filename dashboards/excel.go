@@ -23,16 +23,17 @@ const excelMaxRows = 1_048_575
 // WPS: one sheet per table with its header frozen, an autofilter, number
 // formats and column widths; a 图表 sheet of native charts; a 指标说明
 // sheet (the catalogue entries used), and a 筛选条件 sheet (the filters,
-// notes and when it was made). Tables are streamed (excelize
-// StreamWriter), except the small ones that are colour-scaled.
+// notes and when it was made). Tables are streamed (excelize StreamWriter
+// for the sheet, rows of our own: see excelrows.go), except the small ones
+// that are colour-scaled.
 func WriteXLSX(ctx context.Context, w io.Writer, x *Export) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	f.SetZipWriter(fastZip)
 	xw, err := newXLSXWriter(f, x)
 	if err != nil {
 		return fmt.Errorf("excel %s: %w", x.View, err)
 	}
+	f.SetZipWriter(xw.zipWriter)
 	if err := fillPipelined(ctx, x, xw); err != nil {
 		return fmt.Errorf("excel %s: %w", x.View, err)
 	}
@@ -45,73 +46,85 @@ func WriteXLSX(ctx context.Context, w io.Writer, x *Export) error {
 	return nil
 }
 
+// rowChunk is encoded rows of one table on their way to be deflated.
+type rowChunk struct {
+	table int
+	b     []byte
+}
+
+// chunkSize is how many bytes of encoded rows travel together.
+const chunkSize = 64 << 10
+
 // fillPipelined runs the export's Fill (the query, its scanning and the
-// conversion of cells) in this goroutine while another writes the rows
-// into the workbook, so that a large export costs the slower of the two
-// rather than their sum. Rows travel in batches to keep the channel cheap.
+// encoding of rows) in this goroutine while another deflates the encoded
+// rows, so that a large export costs the slower of the two rather than
+// their sum.
 func fillPipelined(ctx context.Context, x *Export, xw *xlsxWriter) error {
-	const batch = 512
-	type row struct {
-		table int
-		cells []any
-	}
-	rows := make(chan []row, 8)
+	chunks := make(chan rowChunk, 8)
+	free := make(chan []byte, 10)
 	written := make(chan error, 1)
 	go func() {
 		var err error
-		for b := range rows {
-			for _, r := range b {
-				if err == nil {
-					err = xw.writeRow(r.table, r.cells)
-				}
+		for c := range chunks {
+			if err == nil {
+				err = xw.sheets[c.table].data.write(c.b)
+			}
+			select {
+			case free <- c.b[:0]:
+			default:
 			}
 		}
 		written <- err
 	}()
-	pending := make([]row, 0, batch)
-	sink := sinkFunc{wants: xw.Wants, row: func(i int, cells ...any) error {
-		pending = append(pending, row{i, xw.cellValues(i, cells, make([]any, len(cells)))})
-		if len(pending) == batch {
-			select {
-			case rows <- pending:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			pending = make([]row, 0, batch)
+	xw.send = func(i int, b []byte) ([]byte, error) {
+		select {
+		case chunks <- rowChunk{i, b}:
+		case <-ctx.Done():
+			return b[:0], ctx.Err()
 		}
-		return nil
-	}}
-	failed := x.Fill(ctx, sink)
-	if len(pending) > 0 && failed == nil {
-		rows <- pending
+		select {
+		case b = <-free:
+		default:
+			b = make([]byte, 0, chunkSize+chunkSize/4)
+		}
+		return b, nil
 	}
-	close(rows)
+	failed := x.Fill(ctx, xw)
+	for i, sw := range xw.sheets {
+		if failed == nil && len(sw.pending) > 0 {
+			_, failed = xw.send(i, sw.pending)
+		}
+		sw.pending = nil
+	}
+	close(chunks)
 	if err := <-written; failed == nil {
 		failed = err
+	}
+	for _, sw := range xw.sheets {
+		if sw.data != nil && failed == nil {
+			failed = sw.data.flush()
+		}
 	}
 	return failed
 }
 
-// sinkFunc is a Sink made of two funcs.
-type sinkFunc struct {
-	wants func(int) bool
-	row   func(int, ...any) error
-}
-
-func (s sinkFunc) Wants(i int) bool              { return s.wants(i) }
-func (s sinkFunc) Row(i int, cells ...any) error { return s.row(i, cells...) }
-
-// fastZip deflates at the fastest level with klauspost/compress's flate
-// (already a dependency through DuckDB's Arrow support), several times
-// faster than the standard library's default level: compressing was a
-// third of the time of a hundred-thousand-row export, for a file about a
-// fifth smaller.
-func fastZip(w io.Writer) excelize.ZipWriter {
+// zipWriter zips the workbook as excelize writes it, deflating at the
+// fastest level with klauspost/compress's flate (already a dependency
+// through DuckDB's Arrow support; compressing had been a third of the time
+// of a hundred-thousand-row export at the standard library's default
+// level), and splicing the streamed sheets' rows into their parts.
+func (xw *xlsxWriter) zipWriter(w io.Writer) excelize.ZipWriter {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
-	return zw
+	sz := &spliceZip{Writer: zw, parts: map[string]*sheetRows{}}
+	for _, sw := range xw.sheets {
+		if sw.data != nil {
+			sz.parts[sw.data.path] = sw.data
+		}
+	}
+	return sz
 }
 
 // xlsxWriter is the Sink of WriteXLSX.
@@ -123,14 +136,20 @@ type xlsxWriter struct {
 	header int
 	wrap   int
 	full   bool // a table reached Excel's row limit
+	// send hands a table's encoded rows over to be deflated and returns
+	// an empty buffer for more.
+	send func(table int, b []byte) ([]byte, error)
 }
 
 type sheetWriter struct {
-	t      Table
-	name   string
-	stream *excelize.StreamWriter // nil for an in-memory table
-	rows   int                    // data rows written
-	buf    []any
+	t       Table
+	name    string
+	stream  *excelize.StreamWriter // nil for an in-memory table
+	rows    int                    // data rows written
+	buf     []any                  // cells of an in-memory table's row
+	enc     *rowEncoder            // a streamed table's rows …
+	pending []byte                 // … being encoded …
+	data    *sheetRows             // … and deflated
 }
 
 func newXLSXWriter(f *excelize.File, x *Export) (*xlsxWriter, error) {
@@ -157,11 +176,26 @@ func newXLSXWriter(f *excelize.File, x *Export) (*xlsxWriter, error) {
 			if sw.stream, err = f.NewStreamWriter(name); err != nil {
 				return nil, fmt.Errorf("sheet %s: %w", name, err)
 			}
+			if sw.data, err = newSheetRows(); err != nil {
+				return nil, err
+			}
+			sw.enc = newRowEncoder(xw, len(t.Columns))
 		}
 		if err := xw.startSheet(sw); err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", name, err)
 		}
 		xw.sheets = append(xw.sheets, sw)
+	}
+	// A new workbook's sheet N is at xl/worksheets/sheetN.xml; spliceZip
+	// fails the export if a streamed sheet's part is not found there.
+	ids := map[string]int{}
+	for id, name := range f.GetSheetMap() {
+		ids[name] = id
+	}
+	for _, sw := range xw.sheets {
+		if sw.data != nil {
+			sw.data.path = fmt.Sprintf("xl/worksheets/sheet%d.xml", ids[sw.name])
+		}
 	}
 	return xw, nil
 }
@@ -250,18 +284,39 @@ func columnWidth(c Column) float64 {
 
 func (xw *xlsxWriter) Wants(i int) bool { return i >= 0 && i < len(xw.sheets) }
 
+// Row writes the next row of table i: a streamed table's is encoded and,
+// by the chunk, handed over to be deflated; an in-memory table's goes into
+// the workbook.
 func (xw *xlsxWriter) Row(i int, cells ...any) error {
 	sw := xw.sheets[i]
+	if sw.rows >= excelMaxRows {
+		xw.full = true
+		return nil
+	}
+	sw.rows++
+	if sw.data != nil {
+		if sw.pending == nil {
+			sw.pending = make([]byte, 0, chunkSize+chunkSize/4)
+		}
+		sw.pending = sw.enc.appendRow(sw.pending, &sw.t, sw.rows+1, cells)
+		if len(sw.pending) < chunkSize {
+			return nil
+		}
+		var err error
+		sw.pending, err = xw.send(i, sw.pending)
+		return err
+	}
 	if cap(sw.buf) < len(cells) {
 		sw.buf = make([]any, len(cells))
 	}
-	return xw.writeRow(i, xw.cellValues(i, cells, sw.buf[:len(cells)]))
+	row := xw.cellValues(i, cells, sw.buf[:len(cells)])
+	cell, _ := excelize.CoordinatesToCellName(1, sw.rows+1)
+	return xw.f.SetSheetRow(sw.name, cell, &row)
 }
 
 // cellValues turns a row's cells into what excelize writes, into out:
 // numbers with their format's style, text neutralised, empty text as no
-// cell. It only reads the writer's styles, so another goroutine may call it
-// while rows are written (see fillPipelined).
+// cell (rowEncoder.appendRow does the same for streamed tables).
 func (xw *xlsxWriter) cellValues(i int, cells, out []any) []any {
 	cols := xw.sheets[i].t.Columns
 	for j, v := range cells {
@@ -294,21 +349,6 @@ func (xw *xlsxWriter) cellValues(i int, cells, out []any) []any {
 		}
 	}
 	return out
-}
-
-// writeRow writes converted values as the next row of table i.
-func (xw *xlsxWriter) writeRow(i int, row []any) error {
-	sw := xw.sheets[i]
-	if sw.rows >= excelMaxRows {
-		xw.full = true
-		return nil
-	}
-	sw.rows++
-	cell, _ := excelize.CoordinatesToCellName(1, sw.rows+1)
-	if sw.stream != nil {
-		return sw.stream.SetRow(cell, row)
-	}
-	return xw.f.SetSheetRow(sw.name, cell, &row)
 }
 
 // excelTime is t as an Excel serial date in t's own time zone.

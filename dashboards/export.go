@@ -237,9 +237,11 @@ func provenanceTable() Table {
 // formatted by its own unit.
 func provenanceRow(cat *fazhi.Catalog, f analytics.Figure) []any {
 	ind, _ := cat.Indicator(f.IndicatorCode)
-	return []any{f.OrgCode, f.OrgName, f.Year, f.IndicatorCode, ind.Name,
+	// Room for one more cell: the figures export adds whether it counts.
+	row := make([]any, 0, len(provenanceColumns)+1)
+	return append(row, f.OrgCode, f.OrgName, f.Year, f.IndicatorCode, ind.Name,
 		Cell{f.Value, unitFormat(f.Unit)}, f.Unit, f.Qualifier, f.Quote, f.Location, f.SourceTitle, f.SourceFile,
-		f.SourceID, f.Method, f.Status, f.BatchID, f.LoadedBy, f.LoadedAt, f.Note}
+		f.SourceID, f.Method, f.Status, f.BatchID, f.LoadedBy, f.LoadedAt, f.Note)
 }
 
 // fillProvenance streams the figures behind a view into table i.
