@@ -77,9 +77,14 @@ func benchServer(b *testing.B) *api.Server {
 // request, which is what a user waits for, beside go test's mean.
 func benchGet(b *testing.B, target string) {
 	srv := benchServer(b)
+	cookies := benchAnalyst(b) // a signed-in reader: the session check is part of every request
 	get := func() {
 		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		srv.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			b.Fatalf("GET %s = %d: %.300s", target, rec.Code, rec.Body.String())
 		}
