@@ -15,12 +15,9 @@ import (
 // indicator by bureau over the years.
 func OverviewExport(ctx context.Context, w *analytics.Warehouse, indicator string) (*Export, error) {
 	cat := w.Catalog()
-	if indicator == "" {
-		indicator = DefaultIndicator
-	}
-	chosen, ok := cat.Indicator(indicator)
-	if !ok {
-		return nil, fazhi.Errorf(fazhi.EINVALID, "没有代码为 %q 的指标", indicator)
+	chosen, err := indicatorOrDefault(cat, indicator)
+	if err != nil {
+		return nil, err
 	}
 	years, err := w.Years(ctx)
 	if err != nil {

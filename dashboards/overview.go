@@ -64,12 +64,9 @@ type OverviewPage struct {
 // (DefaultIndicator when empty). An unknown indicator is a user error.
 func Overview(ctx context.Context, w *analytics.Warehouse, indicator string) (*OverviewPage, error) {
 	cat := w.Catalog()
-	if indicator == "" {
-		indicator = DefaultIndicator
-	}
-	chosen, ok := cat.Indicator(indicator)
-	if !ok {
-		return nil, fazhi.Errorf(fazhi.EINVALID, "没有代码为 %q 的指标", indicator)
+	chosen, err := indicatorOrDefault(cat, indicator)
+	if err != nil {
+		return nil, err
 	}
 	sum, err := w.Summary(ctx)
 	if err != nil {

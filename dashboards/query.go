@@ -229,3 +229,16 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func yearFilter(y int) Filter {
 	return Filter{Key: "year", Label: "年度", Value: itoa(y), Text: fmt.Sprintf("%d 年", y)}
 }
+
+// indicatorOrDefault is the indicator a URL names, DefaultIndicator when
+// it names none; an unknown code is the user's error.
+func indicatorOrDefault(cat *fazhi.Catalog, code string) (fazhi.Indicator, error) {
+	if code == "" {
+		code = DefaultIndicator
+	}
+	ind, ok := cat.Indicator(code)
+	if !ok {
+		return ind, fazhi.Errorf(fazhi.EINVALID, "没有代码为 %q 的指标", code)
+	}
+	return ind, nil
+}
