@@ -168,8 +168,13 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool)
 			CASE WHEN o.org_code IS NULL THEN 'new' WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect,
 			o.source_id AS old_source_id, `+previous+` AS staged_previous
 		FROM temp.stage_raw r `+dictJoins+`
+		-- An upload matches the stored upload of its (org, year, indicator),
+		-- whatever the file; other figures match their own source. Written
+		-- as equalities only: with a CASE in the condition DuckDB falls back
+		-- to a nested-loop join (60 s for 100,000 figures already stored).
 		LEFT JOIN observations o ON o.org_code = d_org.v AND o.year = r.year AND o.indicator_code = d_ind.v
-			AND CASE WHEN d_kind.method = 'upload' THEN o.method = 'upload' ELSE o.source_id = d_src.v END
+			AND (CASE WHEN o.method = 'upload' THEN '' ELSE o.source_id END)
+			  = (CASE WHEN d_kind.method = 'upload' THEN '' ELSE d_src.v END)
 		`+previousJoin, args...); err != nil {
 		return fmt.Errorf("classify staged figures: %w", err)
 	}
