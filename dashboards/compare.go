@@ -69,10 +69,11 @@ func Compare(ctx context.Context, w *analytics.Warehouse, q Query) (*ComparePage
 
 func buildCompare(ctx context.Context, w *analytics.Warehouse, q Query) (*ComparePage, error) {
 	cat := w.Catalog()
-	if q.Indicator == "" {
-		q.Indicator = DefaultIndicator
+	ind, err := indicatorOrDefault(cat, q.Indicator)
+	if err != nil {
+		return nil, err
 	}
-	ind, _ := cat.Indicator(q.Indicator)
+	q.Indicator = ind.Code
 	ch, err := choices(ctx, w, false)
 	if err != nil {
 		return nil, fmt.Errorf("compare: %w", err)

@@ -64,10 +64,11 @@ func Trend(ctx context.Context, w *analytics.Warehouse, q Query) (*TrendPage, er
 
 func buildTrend(ctx context.Context, w *analytics.Warehouse, q Query) (*TrendPage, error) {
 	cat := w.Catalog()
-	if q.Indicator == "" {
-		q.Indicator = DefaultIndicator
+	ind, err := indicatorOrDefault(cat, q.Indicator)
+	if err != nil {
+		return nil, err
 	}
-	ind, _ := cat.Indicator(q.Indicator)
+	q.Indicator = ind.Code
 	ch, err := choices(ctx, w, false)
 	if err != nil {
 		return nil, fmt.Errorf("trend: %w", err)
