@@ -37,25 +37,28 @@ func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) (*dicti
 	return d, err
 }
 
-// dict numbers distinct strings from 1, in order of first appearance.
-type dict struct {
-	index map[string]int32
-	vals  []string
-	last  string // rows come in runs of one org or source: skip the map then
+// dict numbers distinct values from 1, in order of first appearance.
+type dict[K comparable] struct {
+	index map[K]int32
+	vals  []K
+	last  K // rows come in runs of one org, source or kind: skip the map then
 	lastI int32
 }
 
-func (d *dict) id(s string) int32 {
-	if d.lastI != 0 && s == d.last {
+func (d *dict[K]) id(v K) int32 {
+	if d.lastI != 0 && v == d.last {
 		return d.lastI
 	}
-	i, ok := d.index[s]
-	if !ok {
-		d.vals = append(d.vals, s)
-		i = int32(len(d.vals))
-		d.index[s] = i
+	if d.index == nil {
+		d.index = map[K]int32{}
 	}
-	d.last, d.lastI = s, i
+	i, ok := d.index[v]
+	if !ok {
+		d.vals = append(d.vals, v)
+		i = int32(len(d.vals))
+		d.index[v] = i
+	}
+	d.last, d.lastI = v, i
 	return i
 }
 
@@ -68,42 +71,22 @@ type figureKind struct {
 
 // dictionaries are the dictionaries of one staged batch.
 type dictionaries struct {
-	org, ind, src dict
+	org, ind, src dict[string]
 	indUnit       []string // the unit of each indicator, by number - 1
-	kinds         []figureKind
-	kindIndex     map[figureKind]int32
-	lastKind      figureKind
-	lastKindI     int32
+	kinds         dict[figureKind]
 }
 
-func newDictionaries() *dictionaries {
-	d := &dictionaries{kindIndex: map[figureKind]int32{}}
-	for _, x := range []*dict{&d.org, &d.ind, &d.src} {
-		x.index = map[string]int32{}
-	}
-	return d
-}
+func newDictionaries() *dictionaries { return &dictionaries{} }
 
 // kind numbers an observation's kind from 1.
 func (d *dictionaries) kind(o fazhi.Observation) int32 {
-	k := figureKind{o.Qualifier, o.Status, o.Method}
-	if d.lastKindI != 0 && k == d.lastKind {
-		return d.lastKindI
-	}
-	i, ok := d.kindIndex[k]
-	if !ok {
-		d.kinds = append(d.kinds, k)
-		i = int32(len(d.kinds))
-		d.kindIndex[k] = i
-	}
-	d.lastKind, d.lastKindI = k, i
-	return i
+	return d.kinds.id(figureKind{o.Qualifier, o.Status, o.Method})
 }
 
 // kindsWhere lists the numbers of the kinds for which keep is true.
 func (d *dictionaries) kindsWhere(keep func(figureKind) bool) []int32 {
 	out := []int32{}
-	for i, k := range d.kinds {
+	for i, k := range d.kinds.vals {
 		if keep(k) {
 			out = append(out, int32(i+1))
 		}
@@ -141,7 +124,7 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool)
 		{"d_src", `unnest(?::VARCHAR[]) AS v, ` + list, []any{strs(d.src.vals), strs(d.src.vals)}},
 	}
 	var quals, statuses, methods []string
-	for _, k := range d.kinds {
+	for _, k := range d.kinds.vals {
 		quals, statuses, methods = append(quals, k.qualifier), append(statuses, string(k.status)), append(methods, string(k.method))
 	}
 	tables = append(tables, struct {
