@@ -258,6 +258,21 @@ func (b *browserTab) signIn(base, name string) error {
 }
 
 // check opens a page and checks it; it returns the page's screenshot.
+// retryStaleContext runs a query again when Chromium reports that the
+// page's JavaScript context it was sent to is gone: a page that has just
+// been navigated to can replace its first context (about:blank's) after
+// NavigateResponse returns, and the query then names a context that no
+// longer exists. It is the browser's race, not the page's fault.
+func retryStaleContext[T any](ctx context.Context, q chromedp.Action[T]) (T, error) {
+	for attempt := 0; ; attempt++ {
+		v, err := chromedp.Run(ctx, q)
+		if err == nil || attempt == 2 || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+			return v, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func (b *browserTab) check(t *testing.T, base string, pg browserPage, nav string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
@@ -275,7 +290,7 @@ func (b *browserTab) check(t *testing.T, base string, pg browserPage, nav string
 	}
 	// Every chart holder gets data-rendered and a canvas with something
 	// drawn on it.
-	drawn, err := chromedp.Run(ctx, chromedp.Poll[int](`(() => {
+	drawn, err := retryStaleContext(ctx, chromedp.Poll[int](`(() => {
 		const holders = document.querySelectorAll('script[data-chart]');
 		let drawn = 0;
 		for (const h of holders) {
