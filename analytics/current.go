@@ -28,16 +28,48 @@ func current(where string) string {
 		QUALIFY row_number() OVER (PARTITION BY org_code, year, indicator_code ORDER BY ` + currentOrder + `) = 1)`
 }
 
-// refreshCurrent recomputes, inside a batch's transaction, the rows of
-// current_figures (migration 4) for every (org, year, indicator) the batch
-// adds or changes: the figure that counts may now come from the batch, or,
-// when the batch changed a figure's status, from another source, or be
-// none. It reads the integer-staged rows (see decodeStaged) and decodes
-// only the distinct keys.
-func refreshCurrent(ctx context.Context, tx *sql.Tx) error {
-	return refreshCurrentKeys(ctx, tx, `SELECT DISTINCT d_org.v AS org_code, r.year, d_ind.v AS indicator_code
-		FROM temp.stage_classified r JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i = r.ind
-		WHERE r.effect <> 'unchanged'`)
+// refreshCurrent brings current_figures (migration 4) up to date, inside a
+// batch's transaction, for every (org, year, indicator) the batch adds or
+// changes. It reads the integer-staged rows (see decodeStaged) and sorts
+// their keys in two:
+//
+//   - a key whose only change is one new confirmed figure, and that has no
+//     figure that counts yet, now counts that figure: it is inserted as it
+//     is, without ranking anything. A first load of a year's or a bureau's
+//     figures — a million of them for a history import — is all such keys.
+//   - any other key (a changed figure, whose status may have changed too; a
+//     second confirmed figure beside one that counts; several in one batch)
+//     is recomputed by the rule from every stored figure of the key.
+//
+// A key whose new figures are all pending or rejected keeps what counts.
+func refreshCurrent(ctx context.Context, tx *sql.Tx, confirmedKinds []int32) error {
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE refresh_plan AS
+		SELECT d_org.v AS org_code, k.year, d_ind.v AS indicator_code, d_org.rank AS org_rank, d_ind.rank AS ind_rank,
+			k.updated = 0 AND k.confirmed_new = 1 AND c.org_code IS NULL AS first,
+			k.value, k.kind, k.src
+		FROM (SELECT org, year, ind, count(*) FILTER (WHERE effect = 'updated') AS updated,
+				count(*) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS confirmed_new,
+				-- the one new confirmed figure, when there is one
+				max(value) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS value,
+				max(kind) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS kind,
+				max(src) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS src
+			FROM temp.stage_effects WHERE effect <> 'unchanged' GROUP BY org, year, ind) k
+		JOIN temp.d_org ON d_org.i = k.org JOIN temp.d_ind ON d_ind.i = k.ind
+		LEFT JOIN current_figures c ON c.org_code = d_org.v AND c.year = k.year AND c.indicator_code = d_ind.v
+		WHERE k.updated > 0 OR k.confirmed_new > 0`, confirmedKinds); err != nil {
+		return fmt.Errorf("refresh current figures: plan: %w", err)
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.refresh_plan`)
+	// Sorted by the ranks of the codes: the same order as by the codes
+	// (see migration 4), at the cost of sorting integers.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO current_figures
+		SELECT p.indicator_code, p.year, p.org_code, p.value, d_kind.method, d_src.v
+		FROM temp.refresh_plan p JOIN temp.d_kind ON d_kind.i = p.kind JOIN temp.d_src ON d_src.i = p.src
+		WHERE p.first
+		ORDER BY p.year, p.ind_rank, p.org_rank`); err != nil {
+		return fmt.Errorf("refresh current figures: first figures: %w", err)
+	}
+	return refreshCurrentKeys(ctx, tx, `SELECT org_code, year, indicator_code FROM temp.refresh_plan WHERE NOT first`)
 }
 
 // refreshCurrentFor does the same for the keys of figures changed one by
@@ -71,6 +103,14 @@ func refreshCurrentKeys(ctx context.Context, tx *sql.Tx, keysSQL string, args ..
 		return fmt.Errorf("refresh current figures: %w", err)
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.refresh_keys`)
+	// Both statements scan their whole table, even for no keys at all.
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM temp.refresh_keys`).Scan(&n); err != nil {
+		return fmt.Errorf("refresh current figures: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM current_figures c USING temp.refresh_keys s
 		WHERE c.org_code = s.org_code AND c.year = s.year AND c.indicator_code = s.indicator_code`); err != nil {
 		return fmt.Errorf("refresh current figures: %w", err)

@@ -32,24 +32,32 @@ const jumpFactor = 10
 
 // flagJumps records, inside the batch's transaction, the flags of the
 // batch's new and changed figures. The previous year's figure is the one
-// this batch states (staged_previous, see decodeStaged), else the one that
-// counts now; years without one, or with zero, raise no flag. It returns
-// the count and the first flags.
-func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch, orgs []string) (int, []Flag, error) {
+// this batch states for the same source, else the one that counts now
+// (current_figures, not yet refreshed: before the batch); years without
+// one, or with zero, raise no flag. It returns the count and the first
+// flags.
+func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch, d *dictionaries) (int, []Flag, error) {
+	confirmed := d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed })
+	// Compared as integers; only the flagged rows are decoded.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO review_flags
 		WITH stored AS (
-			SELECT org_code, year, indicator_code, value FROM current_observations
-			WHERE list_contains(?::VARCHAR[], org_code)
+			SELECT d_org.i AS org, d_ind.i AS ind, c.year, c.value
+			FROM current_figures c JOIN temp.d_org ON d_org.v = c.org_code JOIN temp.d_ind ON d_ind.v = c.indicator_code
 		), compared AS (
-			SELECT s.*, coalesce(s.staged_previous, c.value) AS previous
-			FROM temp.stage_observations s
-			LEFT JOIN stored c ON c.org_code = s.org_code AND c.indicator_code = s.indicator_code AND c.year = s.year - 1
-			WHERE s.effect <> 'unchanged'
+			-- A batch states a figure of a source once (checkStaged), so
+			-- the staged previous year is at most one row.
+			SELECT r.seq, r.value, coalesce(p.value, c.value) AS previous
+			FROM temp.stage_effects r
+			LEFT JOIN temp.stage_raw p ON p.org = r.org AND p.ind = r.ind AND p.src = r.src
+				AND p.year = r.year - 1 AND list_contains(?::INTEGER[], p.kind)
+			LEFT JOIN stored c ON c.org = r.org AND c.ind = r.ind AND c.year = r.year - 1
+			WHERE r.effect <> 'unchanged'
 		)
-		SELECT ?, org_code, year, indicator_code, source_id, value, previous, location, ?
-		FROM compared
-		WHERE previous > 0 AND (value > ? * previous OR value < previous / ?)`,
-		strs(orgs), b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
+		SELECT ?, d_org.v, r.year, d_ind.v, d_src.v, r.value, j.previous, r.location, ?
+		FROM compared j JOIN temp.stage_raw r ON r.seq = j.seq
+		JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i = r.ind JOIN temp.d_src ON d_src.i = r.src
+		WHERE j.previous > 0 AND (j.value > ? * j.previous OR j.value < j.previous / ?)`,
+		confirmed, b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
 		return 0, nil, fmt.Errorf("flag figures for review: %w", err)
 	}
 	var n int

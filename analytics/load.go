@@ -153,12 +153,12 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 	if err := checkStaged(ctx, tx, l.Observations, d); err != nil {
 		return nil, err
 	}
-	if err := decodeStaged(ctx, tx, d, l.Review); err != nil {
+	if err := decodeStaged(ctx, tx, d); err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE effect = 'new'),
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM temp.stage_raw) - count(*),
 			count(*) FILTER (WHERE effect = 'updated'), count(*) FILTER (WHERE effect = 'unchanged')
-		FROM temp.stage_observations`).Scan(&b.New, &b.Updated, &b.Unchanged); err != nil {
+		FROM temp.stage_match`).Scan(&b.New, &b.Updated, &b.Unchanged); err != nil {
 		return nil, fmt.Errorf("compare with stored figures: %w", err)
 	}
 	if b.New+b.Updated == 0 {
@@ -167,7 +167,7 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 	var flags []Flag
 	if l.Review {
 		var err error
-		if b.Flagged, flags, err = flagJumps(ctx, tx, *b, d.org.vals); err != nil {
+		if b.Flagged, flags, err = flagJumps(ctx, tx, *b, d); err != nil {
 			return nil, err
 		}
 	}
@@ -195,7 +195,7 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 		FROM temp.stage_observations WHERE effect = 'new'`, b.ID, b.CreatedAt); err != nil {
 		return nil, fmt.Errorf("write observations: %w", err)
 	}
-	if err := refreshCurrent(ctx, tx); err != nil {
+	if err := refreshCurrent(ctx, tx, d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed })); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches

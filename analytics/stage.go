@@ -22,13 +22,15 @@ func stage(ctx context.Context, conn *sql.Conn, obs []fazhi.Observation) (*dicti
 	err := appendTemp(ctx, conn, "stage_raw", `seq INTEGER, org INTEGER, year INTEGER, ind INTEGER, src INTEGER,
 		kind INTEGER, value DOUBLE, quote VARCHAR, location VARCHAR, note VARCHAR`,
 		func(add func(row ...driver.Value) error) error {
+			row := make([]driver.Value, 10) // one row's values, reused: a million rows make no garbage slices
 			for i, o := range obs {
 				ind := d.ind.id(o.IndicatorCode)
 				if int(ind) > len(d.indUnit) {
 					d.indUnit = append(d.indUnit, o.Unit)
 				}
-				if err := add(int32(i+1), d.org.id(o.OrgCode), int32(o.Year), ind, d.src.id(o.SourceID),
-					d.kind(o), o.Value, o.Quote, o.Location, o.Note); err != nil {
+				row[0], row[1], row[2], row[3], row[4] = int32(i+1), d.org.id(o.OrgCode), int32(o.Year), ind, d.src.id(o.SourceID)
+				row[5], row[6], row[7], row[8], row[9] = d.kind(o), o.Value, o.Quote, o.Location, o.Note
+				if err := add(row...); err != nil {
 					return fmt.Errorf("observation %d: %w", i+1, err)
 				}
 			}
@@ -102,25 +104,31 @@ const decodedColumns = `d_org.v AS org_code, r.year, d_ind.v AS indicator_code, 
 const dictJoins = `JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i = r.ind
 	JOIN temp.d_src ON d_src.i = r.src JOIN temp.d_kind ON d_kind.i = r.kind`
 
-// decodeStaged classifies each staged row against the stored figure it
-// would replace (see LoadBatch for which one that is) — effect new, updated
-// or unchanged, and the stored figure's source as old_source_id — into
-// temp.stage_classified, which keeps the integers; stage_observations is a
-// view that decodes them through the dictionaries (temp tables here). The
-// decoded strings (a 64-character source id on every row…) are never
-// materialised for a million rows: the inserts read them from the view.
+// decodeStaged classifies the staged rows against the stored figures they
+// would replace (see LoadBatch for which one that is). Only the rows that
+// meet a stored figure are written down, in temp.stage_match: effect
+// unchanged or updated, and the stored figure's source as old_source_id;
+// every other row is new. A first load of a year's figures matches nothing,
+// so classifying it copies nothing.
 //
-// With review, each row also gets staged_previous: the value the batch
-// states for the same org, indicator and source a year earlier, found by
-// joining the integer columns (see flagJumps).
-func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool) error {
+// Two views read the staged rows through it: stage_effects keeps the
+// integers and adds effect and old_source_id; stage_observations decodes
+// them through the dictionaries (temp tables here) into a figure's columns.
+// The decoded strings (a 64-character source id on every row…) are never
+// materialised for a million rows: the inserts read them from the view.
+func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 	list := `unnest(range(1, len(?::VARCHAR[]) + 1))::INTEGER AS i`
+	// An org's and an indicator's rank in the order of their codes let a
+	// million rows be sorted by code as integers (see refreshCurrent).
+	ranked := func(cols string) string {
+		return `*, row_number() OVER (ORDER BY v) AS rank FROM (SELECT ` + cols + `)`
+	}
 	tables := []struct {
 		name, cols string
 		args       []any
 	}{
-		{"d_org", `unnest(?::VARCHAR[]) AS v, ` + list, []any{strs(d.org.vals), strs(d.org.vals)}},
-		{"d_ind", `unnest(?::VARCHAR[]) AS v, unnest(?::VARCHAR[]) AS unit, ` + list, []any{strs(d.ind.vals), strs(d.indUnit), strs(d.ind.vals)}},
+		{"d_org", ranked(`unnest(?::VARCHAR[]) AS v, ` + list), []any{strs(d.org.vals), strs(d.org.vals)}},
+		{"d_ind", ranked(`unnest(?::VARCHAR[]) AS v, unnest(?::VARCHAR[]) AS unit, ` + list), []any{strs(d.ind.vals), strs(d.indUnit), strs(d.ind.vals)}},
 		{"d_src", `unnest(?::VARCHAR[]) AS v, ` + list, []any{strs(d.src.vals), strs(d.src.vals)}},
 	}
 	var quals, statuses, methods []string
@@ -137,43 +145,35 @@ func decodeStaged(ctx context.Context, tx *sql.Tx, d *dictionaries, review bool)
 			return fmt.Errorf("dictionary %s: %w", t.name, err)
 		}
 	}
-	previous, previousJoin, args := "NULL::DOUBLE", "", []any{}
-	if review {
-		// A batch states a figure of a source once (checkStaged), so this
-		// finds at most one row.
-		previous = "p.value"
-		previousJoin = `LEFT JOIN temp.stage_raw p ON p.org = r.org AND p.ind = r.ind AND p.src = r.src
-			AND p.year = r.year - 1 AND list_contains(?::INTEGER[], p.kind)`
-		args = append(args, d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed }))
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_classified AS
-		SELECT r.*,
-			CASE WHEN o.org_code IS NULL THEN 'new' WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect,
-			o.source_id AS old_source_id, `+previous+` AS staged_previous
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_match AS
+		SELECT r.seq, CASE WHEN `+sameFigure+` THEN 'unchanged' ELSE 'updated' END AS effect,
+			o.source_id AS old_source_id
 		FROM temp.stage_raw r `+dictJoins+`
 		-- An upload matches the stored upload of its (org, year, indicator),
 		-- whatever the file; other figures match their own source. Written
 		-- as equalities only: with a CASE in the condition DuckDB falls back
 		-- to a nested-loop join (60 s for 100,000 figures already stored).
-		LEFT JOIN observations o ON o.org_code = d_org.v AND o.year = r.year AND o.indicator_code = d_ind.v
+		JOIN observations o ON o.org_code = d_org.v AND o.year = r.year AND o.indicator_code = d_ind.v
 			AND (CASE WHEN o.method = 'upload' THEN '' ELSE o.source_id END)
-			  = (CASE WHEN d_kind.method = 'upload' THEN '' ELSE d_src.v END)
-		`+previousJoin, args...); err != nil {
+			  = (CASE WHEN d_kind.method = 'upload' THEN '' ELSE d_src.v END)`); err != nil {
 		return fmt.Errorf("classify staged figures: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.stage_raw`); err != nil {
-		return fmt.Errorf("drop staged integers: %w", err)
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW stage_effects AS
+		SELECT r.*, coalesce(m.effect, 'new') AS effect, m.old_source_id
+		FROM temp.stage_raw r LEFT JOIN temp.stage_match m ON m.seq = r.seq`); err != nil {
+		return fmt.Errorf("classify staged figures: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW stage_observations AS
-		SELECT r.seq, `+decodedColumns+`, r.effect, r.old_source_id, r.staged_previous
-		FROM temp.stage_classified r `+dictJoins); err != nil {
+		SELECT r.seq, `+decodedColumns+`, r.effect, r.old_source_id
+		FROM temp.stage_effects r `+dictJoins); err != nil {
 		return fmt.Errorf("decode staged figures: %w", err)
 	}
 	return nil
 }
 
 // dropStaged removes a batch's temporary tables from its connection.
-const dropStaged = `DROP VIEW IF EXISTS temp.stage_observations; DROP TABLE IF EXISTS temp.stage_classified;
+const dropStaged = `DROP VIEW IF EXISTS temp.stage_observations; DROP VIEW IF EXISTS temp.stage_effects;
+	DROP TABLE IF EXISTS temp.stage_match;
 	DROP TABLE IF EXISTS temp.stage_raw; DROP TABLE IF EXISTS temp.d_org; DROP TABLE IF EXISTS temp.d_ind;
 	DROP TABLE IF EXISTS temp.d_src; DROP TABLE IF EXISTS temp.d_kind`
 

@@ -369,6 +369,27 @@ func TestCurrentFiguresFollowTheRuleThroughEveryBatch(t *testing.T) {
 	if v := value(); v != 10 {
 		t.Errorf("pending figure counts: %v", v)
 	}
+	// A key no figure counts for yet, stated by two reports in one batch:
+	// the rule picks between them. Then a key with only a pending figure
+	// gets a confirmed one: that one counts.
+	s4, s5 := testSource("report a"), testSource("report b")
+	fig := func(src fazhi.Source, year int, v float64, status fazhi.Status) fazhi.Observation {
+		return fazhi.Observation{OrgCode: "320582-jyj", Year: year, IndicatorCode: "law_publicity_events", Value: v, Unit: "场",
+			Status: status, Method: fazhi.MethodExtracted, SourceID: src.ID}
+	}
+	for _, obs := range [][]fazhi.Observation{
+		{fig(s4, 2022, 30, fazhi.StatusConfirmed), fig(s5, 2022, 31, fazhi.StatusConfirmed)},
+		{fig(s4, 2021, 40, fazhi.StatusPending)},
+		{fig(s5, 2021, 41, fazhi.StatusConfirmed)},
+	} {
+		if _, err := w.LoadBatch(ctx, analytics.Load{Batch: fazhi.Batch{CreatedBy: "t", Method: fazhi.MethodExtracted},
+			Sources: []fazhi.Source{s4, s5}, Observations: obs}); err != nil {
+			t.Fatal(err)
+		}
+		if extra, missing, err := w.CurrentDrift(ctx); err != nil || extra+missing != 0 {
+			t.Fatalf("after %+v: %d extra, %d missing, %v", obs, extra, missing, err)
+		}
+	}
 	if _, err := w.LoadSynthetic(ctx, analytics.Synthetic{Regions: 2, Bureaus: 3, Years: 3, Indicators: 36}); err != nil {
 		t.Fatal(err)
 	}
