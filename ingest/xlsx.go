@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -148,23 +151,28 @@ func isNameByte(c byte) bool {
 }
 
 // formulaCell returns the first cell of a sheet that holds a formula, or ""
-// when none does. A byte scan rules most sheets out; only a sheet that has
-// one is parsed to name the cell.
+// when none does. A streamed byte scan rules most sheets out without
+// holding the sheet in memory; only a sheet that has one is parsed to name
+// the cell.
 func (wb *workbook) formulaCell(sheet string) (string, error) {
 	part := wb.sheets[sheet]
 	f, err := wb.zip.Open(part)
 	if err != nil {
 		return "", fmt.Errorf("open %s: %w", part, err)
 	}
-	raw, err := io.ReadAll(f)
+	found, err := streamHasFormula(f)
 	f.Close()
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", part, err)
 	}
-	if !hasFormula(raw) {
+	if !found {
 		return "", nil
 	}
-	dec := xml.NewDecoder(bytes.NewReader(raw))
+	if f, err = wb.zip.Open(part); err != nil {
+		return "", fmt.Errorf("open %s: %w", part, err)
+	}
+	defer f.Close()
+	dec := xml.NewDecoder(f)
 	var cell string
 	for {
 		tok, err := dec.Token()
@@ -187,6 +195,55 @@ func (wb *workbook) formulaCell(sheet string) (string, error) {
 		}
 	}
 }
+
+// streamHasFormula is hasFormula over a stream, read in chunks. A tag cut
+// by a chunk's end is carried to the next chunk whole: only its first few
+// bytes decide, so a carry of maxTagHead bytes is enough.
+func streamHasFormula(r io.Reader) (bool, error) {
+	const maxTagHead = 64
+	buf := make([]byte, 64<<10)
+	carry := 0
+	for {
+		n, err := io.ReadFull(r, buf[carry:])
+		data := buf[:carry+n]
+		more := err == nil
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return false, err
+		}
+		end := len(data)
+		if k := bytes.LastIndexByte(data, '<'); more && k >= 0 && len(data)-k < maxTagHead {
+			end = k
+		}
+		if hasFormula(data[:end]) {
+			return true, nil
+		}
+		if !more {
+			return false, nil
+		}
+		carry = copy(buf, data[end:])
+	}
+}
+
+// sheetRowsHint is the number of rows a sheet's <dimension ref="A1:F1000">
+// states, read from the head of its part; 0 when it states none. It only
+// sizes memory: the rows themselves are counted as they are read.
+func (wb *workbook) sheetRowsHint(sheet string) int {
+	f, err := wb.zip.Open(wb.sheets[sheet])
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	m := dimensionRef.FindSubmatch(head[:n])
+	if m == nil {
+		return 0
+	}
+	rows, _ := strconv.Atoi(string(m[1]))
+	return rows
+}
+
+var dimensionRef = regexp.MustCompile(`<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d{1,9})"`)
 
 // refuseFormulas fails when a sheet that is read holds a formula: a figure
 // must be a value a person vouches for, not a calculation whose cached
@@ -282,6 +339,12 @@ func readSheetTable(c *collector, wb *workbook, sheet string) (found bool, heade
 				c.notice("未识别的列已忽略：%s", strings.Join(unknown, "、"))
 			}
 			header = true
+			// Size the rows once instead of growing them by doubling, which
+			// for 100,000 rows would hold twice the memory.
+			if hint := min(wb.sheetRowsHint(sheet)-n, c.lim.MaxSheetRows); hint > 0 {
+				c.up.Observations = slices.Grow(c.up.Observations, hint)
+				c.up.OrgOf = slices.Grow(c.up.OrgOf, hint)
+			}
 			continue
 		}
 		if c.up.Rows >= c.lim.MaxSheetRows {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 
@@ -251,6 +252,11 @@ func importSpreadsheet(ctx context.Context, job ingestJob, name string, data []b
 	if err != nil {
 		return analytics.ImportSummary{File: filepath.Base(name), DryRun: job.dryRun, CreatedBy: job.who, Size: int64(len(data))}, err
 	}
+	// Parsing a large file leaves tens of MB of garbage (XML tokens, cell
+	// strings) that the Go runtime would keep resident while DuckDB, which
+	// holds the batch's rows until it commits, peaks on its own: hand it
+	// back first. One garbage collection, about 20 ms for 100,000 rows.
+	debug.FreeOSMemory()
 	note := ingest.FormatLabel(u.Format)
 	if t := u.Template; t != nil {
 		note = fmt.Sprintf("填报模板：%s %d 年度", t.OrgName, t.Year)
