@@ -189,10 +189,15 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 			return nil, fmt.Errorf("update observations: %w", err)
 		}
 	}
+	// In the file's order: an ordered insert is appended batch by batch
+	// into whole row groups, where an unordered one gives each thread a
+	// row group of its own, which for a batch smaller than one (122,880
+	// rows) is held in memory, half empty, until the commit: twice the
+	// memory for a 100,000-row workbook.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO observations
 		(org_code, year, indicator_code, source_id, value, unit, qualifier, status, method, batch_id, quote, location, note, updated_at)
 		SELECT org_code, year, indicator_code, source_id, value, unit, qualifier, status, method, ?, quote, location, note, ?
-		FROM temp.stage_observations WHERE effect = 'new'`, b.ID, b.CreatedAt); err != nil {
+		FROM temp.stage_observations WHERE effect = 'new' ORDER BY seq`, b.ID, b.CreatedAt); err != nil {
 		return nil, fmt.Errorf("write observations: %w", err)
 	}
 	if err := refreshCurrent(ctx, tx, d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed })); err != nil {
