@@ -1,7 +1,9 @@
 package fazhi
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -76,4 +78,44 @@ func LocationLabel(location string) string {
 		return fmt.Sprintf("第 %d 行", n)
 	}
 	return location
+}
+
+// SortProblems puts problems in the order a clerk reads the file: those of
+// the file as a whole first, then by sheet (in the order the sheets first
+// appear among the problems), row and column, or by line. Readers find
+// problems in one pass and the warehouse in another (an unknown org is
+// only known there); the list should not read as two.
+func SortProblems(ps []Problem) {
+	sheets := map[string]int{"": -1}
+	for _, p := range ps {
+		if _, ok := sheets[p.Sheet]; !ok {
+			sheets[p.Sheet] = len(sheets)
+		}
+	}
+	type key struct{ sheet, row, col int }
+	keyOf := func(p Problem) key {
+		row, col := p.Line, 0
+		if p.Cell != "" {
+			col, row = cellCoordinates(p.Cell)
+		}
+		return key{sheets[p.Sheet], row, col}
+	}
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		ka, kb := keyOf(a), keyOf(b)
+		return cmp.Or(cmp.Compare(ka.sheet, kb.sheet), cmp.Compare(ka.row, kb.row), cmp.Compare(ka.col, kb.col))
+	})
+}
+
+// cellCoordinates reads a cell name such as "AB12" as column 28, row 12;
+// anything else as 0, 0.
+func cellCoordinates(cell string) (col, row int) {
+	i := 0
+	for ; i < len(cell) && cell[i] >= 'A' && cell[i] <= 'Z'; i++ {
+		col = col*26 + int(cell[i]-'A'+1)
+	}
+	row, err := strconv.Atoi(cell[i:])
+	if i == 0 || err != nil {
+		return 0, 0
+	}
+	return col, row
 }

@@ -138,6 +138,7 @@ func (w *Warehouse) Import(ctx context.Context, u Upload) (ImportSummary, error)
 	if s.Problems == nil { // [] rather than null in JSON
 		s.Problems = []fazhi.Problem{}
 	}
+	fazhi.SortProblems(s.Problems)
 	if s.Flags == nil {
 		s.Flags = []Flag{}
 	}
