@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"text/tabwriter"
 
 	"fazhi"
 	"fazhi/ingest"
@@ -47,9 +46,9 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fazhi.Errorf(fazhi.EINVALID, "no report files given")
 	}
 	cat := fazhi.DefaultCatalog()
-	var table *tabwriter.Writer
+	var table *columns
 	if *format == "table" {
-		table = tabwriter.NewWriter(stdout, 0, 2, 2, ' ', 0)
+		table = newColumns(stdout)
 		fmt.Fprintln(table, "FILE\tYEAR\tREGION\tBUREAU\tINDICATOR\tLABEL\tVALUE\tUNIT\tQUAL\tQUOTE\tOFFSETS\tCONF")
 	}
 	enc := json.NewEncoder(stdout)

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"text/tabwriter"
 
 	"fazhi"
 	"fazhi/analytics"
@@ -313,7 +312,7 @@ func printSummary(w io.Writer, r ingestResult) {
 	default:
 		fmt.Fprintln(w, "  与已入库数据相同，未产生批次 / identical to stored figures, no batch")
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newColumns(w)
 	for _, row := range []struct {
 		label string
 		n     int

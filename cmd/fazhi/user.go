@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"golang.org/x/term"
 
@@ -184,7 +183,7 @@ func (u userCmd) list(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(u.stdout, 0, 2, 2, ' ', 0)
+	tw := newColumns(u.stdout)
 	fmt.Fprintln(tw, "NAME\tROLE\tORG\tSTATUS\tLAST LOGIN\tCREATED BY\tDISPLAY NAME")
 	for _, x := range users {
 		status, last := "active", "never"
