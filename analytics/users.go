@@ -161,18 +161,7 @@ func (w *Warehouse) SetPassword(ctx context.Context, name, password, keep string
 	if err != nil {
 		return err
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("set password of %s: %w", name, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, u.ID); err != nil {
-		return fmt.Errorf("set password of %s: %w", name, err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, u.ID, tokenHash(keep)); err != nil {
-		return fmt.Errorf("sign out %s: %w", name, err)
-	}
-	return tx.Commit()
+	return w.updateUser(ctx, u, "password_hash", hash, true, keep)
 }
 
 // SetDisabled disables (signing out every session) or re-enables a user.
@@ -189,17 +178,25 @@ func (w *Warehouse) SetDisabled(ctx context.Context, name string, disabled bool)
 			return err
 		}
 	}
+	return w.updateUser(ctx, u, "disabled", disabled, disabled, "")
+}
+
+// updateUser sets one column of u's row and, with signOut, ends every
+// session of u but keep (a session token; "" for none), in one transaction:
+// a changed password or a disabled account must not leave a session open.
+// column is one of this file's constants, never user input.
+func (w *Warehouse) updateUser(ctx context.Context, u fazhi.User, column string, value any, signOut bool, keep string) error {
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("disable %s: %w", name, err)
+		return fmt.Errorf("update %s of %s: %w", column, u.Name, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, disabled, u.ID); err != nil {
-		return fmt.Errorf("disable %s: %w", name, err)
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET `+column+` = ? WHERE id = ?`, value, u.ID); err != nil {
+		return fmt.Errorf("update %s of %s: %w", column, u.Name, err)
 	}
-	if disabled {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
-			return fmt.Errorf("sign out %s: %w", name, err)
+	if signOut {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?`, u.ID, tokenHash(keep)); err != nil {
+			return fmt.Errorf("sign out %s: %w", u.Name, err)
 		}
 	}
 	return tx.Commit()
