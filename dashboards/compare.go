@@ -57,24 +57,12 @@ type ComparePage struct {
 // Compare builds /compare for a query (indicator and year default to the
 // overview's indicator and the latest year).
 func Compare(ctx context.Context, w *analytics.Warehouse, q Query) (*ComparePage, error) {
-	p, err := buildCompare(ctx, w, q)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.charts(); err != nil {
-		return nil, fmt.Errorf("compare: %w", err)
-	}
-	return p, nil
+	return drawn(buildCompare(ctx, w, q))
 }
 
 func buildCompare(ctx context.Context, w *analytics.Warehouse, q Query) (*ComparePage, error) {
 	cat := w.Catalog()
-	ind, err := indicatorOrDefault(cat, q.Indicator)
-	if err != nil {
-		return nil, err
-	}
-	q.Indicator = ind.Code
-	ch, err := choices(ctx, w, false)
+	ind, ch, err := indicatorView(ctx, w, &q)
 	if err != nil {
 		return nil, fmt.Errorf("compare: %w", err)
 	}

@@ -50,14 +50,7 @@ type CoveragePage struct {
 
 // Coverage builds /coverage.
 func Coverage(ctx context.Context, w *analytics.Warehouse, q Query) (*CoveragePage, error) {
-	p, err := buildCoverage(ctx, w, q)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.charts(); err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
-	}
-	return p, nil
+	return drawn(buildCoverage(ctx, w, q))
 }
 
 func buildCoverage(ctx context.Context, w *analytics.Warehouse, q Query) (*CoveragePage, error) {

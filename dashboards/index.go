@@ -76,14 +76,7 @@ type IndexPage struct {
 
 // Index builds /index.
 func Index(ctx context.Context, w *analytics.Warehouse, q Query) (*IndexPage, error) {
-	p, err := buildIndex(ctx, w, q)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.charts(); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	return p, nil
+	return drawn(buildIndex(ctx, w, q))
 }
 
 func buildIndex(ctx context.Context, w *analytics.Warehouse, q Query) (*IndexPage, error) {

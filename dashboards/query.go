@@ -231,6 +231,22 @@ func yearFilter(y int) Filter {
 }
 
 // indicatorOrDefault is the indicator a URL names, DefaultIndicator when
+// indicatorView resolves what a view of one indicator starts from: the
+// query's indicator (the overview's by default), written back into q, and
+// the choices of its filter form.
+func indicatorView(ctx context.Context, w *analytics.Warehouse, q *Query) (fazhi.Indicator, Choices, error) {
+	ind, err := indicatorOrDefault(w.Catalog(), q.Indicator)
+	if err != nil {
+		return ind, Choices{}, err
+	}
+	q.Indicator = ind.Code
+	ch, err := choices(ctx, w, false)
+	if err != nil {
+		return ind, ch, fmt.Errorf("filter choices: %w", err)
+	}
+	return ind, ch, nil
+}
+
 // it names none; an unknown code is the user's error.
 func indicatorOrDefault(cat *fazhi.Catalog, code string) (fazhi.Indicator, error) {
 	if code == "" {

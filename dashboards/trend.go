@@ -52,24 +52,11 @@ type TrendPage struct {
 
 // Trend builds /trend.
 func Trend(ctx context.Context, w *analytics.Warehouse, q Query) (*TrendPage, error) {
-	p, err := buildTrend(ctx, w, q)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.charts(); err != nil {
-		return nil, fmt.Errorf("trend: %w", err)
-	}
-	return p, nil
+	return drawn(buildTrend(ctx, w, q))
 }
 
 func buildTrend(ctx context.Context, w *analytics.Warehouse, q Query) (*TrendPage, error) {
-	cat := w.Catalog()
-	ind, err := indicatorOrDefault(cat, q.Indicator)
-	if err != nil {
-		return nil, err
-	}
-	q.Indicator = ind.Code
-	ch, err := choices(ctx, w, false)
+	ind, ch, err := indicatorView(ctx, w, &q)
 	if err != nil {
 		return nil, fmt.Errorf("trend: %w", err)
 	}

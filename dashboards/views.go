@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"fmt"
 	"html/template"
 	"maps"
 )
@@ -22,4 +23,20 @@ func init() {
 		pages[name] = template.Must(template.New(name).Funcs(viewFuncs).
 			ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
 	}
+}
+
+// charted is a view whose charts are drawn once it is built: its Excel
+// export reuses the build and leaves them out.
+type charted interface{ charts() error }
+
+// drawn draws the charts of a view just built, as in
+// drawn(buildCompare(ctx, w, q)).
+func drawn[P charted](p P, err error) (P, error) {
+	if err != nil {
+		return p, err
+	}
+	if err := p.charts(); err != nil {
+		return p, fmt.Errorf("draw charts: %w", err)
+	}
+	return p, nil
 }
