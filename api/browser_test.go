@@ -379,18 +379,25 @@ func (b *browserTab) saveWeights(t *testing.T, base, admin string) {
 // browser does, with its CSRF field: a dry run at desktop width, then the
 // real import at phone width; each result page is checked and saved.
 func (b *browserTab) importCSV(t *testing.T, base, nav string, shots string) {
-	// 99,999 is far more than the previous year's: flagged for review.
-	file := filepath.Join(t.TempDir(), "教育局补报.csv")
-	if err := os.WriteFile(file, []byte("单位编码,年度,指标,数值,备注\n320582-jyj,2024,law_publicity_events,99999,<script>alert(1)</script>\n"+
-		"320582-jyj,2024,litigation_cases,7,\n"), 0o644); err != nil {
-		t.Fatal(err)
+	// 99,999 is far more than the previous year's: flagged for review. The
+	// desktop's dry run is then imported with the result page's button; the
+	// phone imports a corrected file directly.
+	csv := func(value int) string {
+		file := filepath.Join(t.TempDir(), "教育局补报.csv")
+		if err := os.WriteFile(file, []byte(fmt.Sprintf("单位编码,年度,指标,数值,备注\n320582-jyj,2024,law_publicity_events,%d,<script>alert(1)</script>\n"+
+			"320582-jyj,2024,litigation_cases,7,\n", value)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return file
 	}
 	for _, step := range []struct {
 		name          string
 		width, height int64
 		mobile, real  bool
 		headline      string
-	}{{"desktop", 1280, 900, false, false, "检查通过"}, {"phone", 400, 860, true, true, "导入成功"}} {
+		file          string
+	}{{"desktop", 1280, 900, false, false, "检查通过", csv(99999)}, {"phone", 400, 860, true, true, "导入成功", csv(99998)}} {
+		file := step.file
 		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 		b.takeProblems()
 		emulate := []chromedp.EmulateViewportOption{}
@@ -415,13 +422,24 @@ func (b *browserTab) importCSV(t *testing.T, base, nav string, shots string) {
 			t.Errorf("result page (%s): headline %q, menu %q", step.name, text, menu)
 		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		cancel()
 		if err != nil {
+			cancel()
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(shots, "reporter-import-result-"+step.name+".png"), png, 0o644); err != nil {
+			cancel()
 			t.Fatal(err)
 		}
+		if !step.real {
+			// The batch's link is on the new page only.
+			err := chromedp.Do(ctx, chromedp.Click(`form[action="/imports/confirm"] button[type="submit"]`),
+				chromedp.WaitVisible(`a[href^="/imports/b-"]`))
+			text, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('p.notice[role="status"]').innerText`))
+			if err != nil || !strings.Contains(text, "导入成功") {
+				t.Errorf("import after the dry run: %q %v", text, err)
+			}
+		}
+		cancel()
 		if p := b.takeProblems(); len(p) > 0 {
 			t.Errorf("console errors (%s):\n%s", step.name, strings.Join(p, "\n"))
 		}

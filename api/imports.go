@@ -26,6 +26,7 @@ func (s *Server) importRoutes() {
 	e.GET("/templates.xlsx", s.template)
 	e.GET("/imports", s.imports)
 	e.POST("/imports", s.importForm)
+	e.POST("/imports/confirm", s.importConfirm)
 	e.GET("/imports/:id", s.importBatch)
 	e.GET("/imports/:id/file", s.importFile)
 	e.POST("/imports/:id/rollback", s.rollback)
@@ -187,6 +188,32 @@ func (s *Server) importForm(c *echo.Context) error {
 		status = http.StatusForbidden
 	case err != nil && sum.Rows == 0:
 		status = http.StatusBadRequest
+	case err != nil, !sum.Accepted():
+		status = http.StatusUnprocessableEntity
+	}
+	p := dashboards.ImportResult(s.wh.Catalog(), sum, err)
+	if f.dryRun && err == nil && sum.Accepted() && sum.New+sum.Updated > 0 {
+		p.Confirm = s.held.hold(who(c), f)
+	}
+	return pageStatus(c, status, p)
+}
+
+// importConfirm is POST /imports/confirm: the import of a file that passed
+// its dry run, held since (see heldUploads). It is checked and counted again:
+// the warehouse may have changed in between.
+func (s *Server) importConfirm(c *echo.Context) error {
+	f, ok := s.held.take(who(c), c.FormValue("token"))
+	if !ok {
+		return echo.NewHTTPError(http.StatusGone, "试导入的文件已不在服务器上（只保留 30 分钟，且只能导入一次）：请重新上传")
+	}
+	f.dryRun = false
+	sum, err := s.runImport(c, f)
+	status := http.StatusOK
+	switch {
+	case err != nil && fazhi.ErrorCode(err) != fazhi.EINVALID:
+		return err
+	case sum.OutOfScope > 0:
+		status = http.StatusForbidden
 	case err != nil, !sum.Accepted():
 		status = http.StatusUnprocessableEntity
 	}

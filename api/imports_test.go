@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -335,5 +336,43 @@ func TestBadUploadsAreRefusedClearlyAndStoreNothing(t *testing.T) {
 	}
 	if res, _ := get(t, srv, "/templates.xlsx?org=nope&year=2024"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("template for an unknown org: %d", res.StatusCode)
+	}
+}
+
+// TestDryRunOffersToImportTheSameFile: after a dry run that passes, the
+// result page imports the file it checked with one button, once, for the
+// user who uploaded it only.
+func TestDryRunOffersToImportTheSameFile(t *testing.T) {
+	bare, wh := newBareServer(t, api.Options{})
+	analyst := signIn(t, bare, wh, fazhi.RoleAnalyst, "")
+	other := signIn(t, bare, wh, fazhi.RoleAnalyst, "")
+	csv := []byte("单位编码,年度,指标,数值\n320582-jyj,2024,law_publicity_events,321\n")
+
+	res, body := upload(t, analyst, "/imports", "教育局补报.csv", csv, map[string]string{"dry_run": "1"}, nil)
+	token := regexp.MustCompile(`name="token" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if res.StatusCode != 200 || token == nil || !strings.Contains(body, `action="/imports/confirm"`) {
+		t.Fatalf("the dry run's page offers no import: %d %s", res.StatusCode, body)
+	}
+	if v := trendValue(t, analyst, "law_publicity_events", "张家港市教育局", "2024"); v == 321.0 {
+		t.Fatal("the dry run stored the value")
+	}
+	form := url.Values{"token": {token[1]}}
+	if res, _ := other.postForm("/imports/confirm", form); res.StatusCode != http.StatusGone {
+		t.Fatalf("another user imported the held file: %d", res.StatusCode)
+	}
+	res, body = analyst.postForm("/imports/confirm", form)
+	if res.StatusCode != 200 || !strings.Contains(body, "导入成功") {
+		t.Fatalf("confirm: %d %s", res.StatusCode, body)
+	}
+	if v := trendValue(t, analyst, "law_publicity_events", "张家港市教育局", "2024"); v != 321.0 {
+		t.Fatalf("after the confirmed import the overview shows %v, want 321", v)
+	}
+	if res, body := analyst.postForm("/imports/confirm", form); res.StatusCode != http.StatusGone || !strings.Contains(body, "重新上传") {
+		t.Fatalf("the held file was imported twice: %d", res.StatusCode)
+	}
+	// A dry run with refused values offers nothing to import.
+	bad := []byte("单位编码,年度,指标,数值\n320582-jyj,2024,law_publicity_events,很多\n")
+	if _, body := upload(t, analyst, "/imports", "坏.csv", bad, map[string]string{"dry_run": "1"}, nil); strings.Contains(body, "/imports/confirm") {
+		t.Error("a dry run with refused values offers to import")
 	}
 }

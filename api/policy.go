@@ -115,6 +115,7 @@ var policies = map[string]policy{
 	"GET /templates.xlsx":        {rule: ruleUpload},
 	"GET /imports":               {rule: ruleUpload},
 	"POST /imports":              {rule: ruleUpload, audit: "import", importsFile: true},
+	"POST /imports/confirm":      {rule: ruleUpload, audit: "import"},
 	"GET /imports/:id":           {rule: ruleUpload},
 	"GET /imports/:id/file":      {rule: ruleUpload},
 	"POST /imports/:id/rollback": {rule: ruleAdmin, audit: "rollback"},

@@ -59,6 +59,7 @@ var access = map[string][]string{
 	"GET /templates.xlsx":        {"reporter", "analyst", "admin"},
 	"GET /imports":               {"reporter", "analyst", "admin"},
 	"POST /imports":              {"reporter", "analyst", "admin"},
+	"POST /imports/confirm":      {"reporter", "analyst", "admin"},
 	"GET /imports/:id":           {"reporter", "analyst", "admin"},
 	"GET /imports/:id/file":      {"reporter", "analyst", "admin"},
 	"POST /imports/:id/rollback": {"admin"},

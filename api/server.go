@@ -30,6 +30,8 @@ type Server struct {
 	// logins limits failed sign-in attempts per client address and per
 	// user name.
 	loginsByAddr, loginsByName *limiter
+	// held are uploads that passed a dry run, ready to be imported.
+	held heldUploads
 }
 
 // Options are the server's settings beyond its warehouse and log.

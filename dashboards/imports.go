@@ -122,6 +122,9 @@ type ImportResultPage struct {
 	Headline string
 	Class    string // ok, warn, bad
 	Flags    []FlagRow
+	// Confirm, after a dry run that passed, is the token that imports the
+	// same file without choosing it again (POST /imports/confirm).
+	Confirm string
 }
 
 // ImportResult builds the result page of an import; err is the import's
