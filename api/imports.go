@@ -179,6 +179,24 @@ func (s *Server) importForm(c *echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.importPage(c, f)
+}
+
+// importConfirm is POST /imports/confirm: the import of a file that passed
+// its dry run, held since (see heldUploads). It is checked and counted again:
+// the warehouse may have changed in between.
+func (s *Server) importConfirm(c *echo.Context) error {
+	f, ok := s.held.take(who(c), c.FormValue("token"))
+	if !ok {
+		return echo.NewHTTPError(http.StatusGone, "试导入的文件已不在服务器上（只保留 30 分钟，且只能导入一次）：请重新上传")
+	}
+	f.dryRun = false
+	return s.importPage(c, f)
+}
+
+// importPage imports f, or dry-runs it, and shows the summary page; after a
+// dry run that passed, the page offers to import the file, held meanwhile.
+func (s *Server) importPage(c *echo.Context, f receivedFile) error {
 	sum, err := s.runImport(c, f)
 	status := http.StatusOK
 	switch {
@@ -196,28 +214,6 @@ func (s *Server) importForm(c *echo.Context) error {
 		p.Confirm = s.held.hold(who(c), f)
 	}
 	return pageStatus(c, status, p)
-}
-
-// importConfirm is POST /imports/confirm: the import of a file that passed
-// its dry run, held since (see heldUploads). It is checked and counted again:
-// the warehouse may have changed in between.
-func (s *Server) importConfirm(c *echo.Context) error {
-	f, ok := s.held.take(who(c), c.FormValue("token"))
-	if !ok {
-		return echo.NewHTTPError(http.StatusGone, "试导入的文件已不在服务器上（只保留 30 分钟，且只能导入一次）：请重新上传")
-	}
-	f.dryRun = false
-	sum, err := s.runImport(c, f)
-	status := http.StatusOK
-	switch {
-	case err != nil && fazhi.ErrorCode(err) != fazhi.EINVALID:
-		return err
-	case sum.OutOfScope > 0:
-		status = http.StatusForbidden
-	case err != nil, !sum.Accepted():
-		status = http.StatusUnprocessableEntity
-	}
-	return pageStatus(c, status, dashboards.ImportResult(s.wh.Catalog(), sum, err))
 }
 
 // batchesOf is whose batches the request may see: "" for everyone's
