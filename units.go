@@ -11,7 +11,8 @@ var unitFactors = map[string]struct {
 	"人": {"people", 1}, "名": {"people", 1}, "位": {"people", 1},
 	"人次": {"attendance", 1}, "万人次": {"attendance", 1e4},
 	"场": {"events", 1}, "场次": {"events", 1},
-	"件": {"cases", 1}, "宗": {"cases", 1},
+	// Cases: 件, and 起 and 宗 as reports write them (行政诉讼14起).
+	"件": {"cases", 1}, "宗": {"cases", 1}, "起": {"cases", 1},
 	"次": {"times", 1},
 	"项": {"items", 1},
 	"份": {"copies", 1},

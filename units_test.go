@@ -19,6 +19,8 @@ func TestConvertUnit(t *testing.T) {
 		{8, "", "名", 8, true},
 		{5, "件", "万元", 0, false},
 		{5, "人次", "人", 0, false},
+		{14, "起", "件", 14, true},
+		{41, "份", "件", 0, false}, // copies of a judgment are not cases
 	}
 	for _, c := range cases {
 		got, ok := fazhi.ConvertUnit(c.v, c.from, c.to)
