@@ -60,13 +60,8 @@ func (r *Report) context(ln line, f *rawFigure, prevEnd int) figureContext {
 }
 
 // label is a short noun phrase naming what the figure counts.
-func (r *Report) label(ln line, f *rawFigure, prevEnd int) string {
-	ctx := r.context(ln, f, prevEnd)
-	before := ctx.before
-	if i := strings.LastIndex(before, "、"); i >= 0 {
-		before = before[i+len("、"):]
-	}
-	before = trimLabel(cutLabel(before))
+func label(f *rawFigure, ctx figureContext) string {
+	before := beforeLabel(ctx)
 	after := ""
 	if f.unit != "%" && f.unit != "元" && f.unit != "倍" && f.unit != "" {
 		after = strings.TrimLeft(strings.TrimPrefix(ctx.after, "的"), " ")
@@ -84,6 +79,16 @@ func (r *Report) label(ln line, f *rawFigure, prevEnd int) string {
 		return firstRunes(after, 14)
 	}
 	return lastRunes(before, 14)
+}
+
+// beforeLabel is the noun phrase nearest the number in the clause before
+// it, from the last item of a list on.
+func beforeLabel(ctx figureContext) string {
+	before := ctx.before
+	if i := strings.LastIndex(before, "、"); i >= 0 {
+		before = before[i+len("、"):]
+	}
+	return trimLabel(cutLabel(before))
 }
 
 // cutLabel keeps the part of the clause after the last function word or

@@ -21,7 +21,7 @@ type Figure struct {
 	BureauType string  `json:"bureau_type,omitempty"`
 	Year       int     `json:"year"`
 	Indicator  string  `json:"indicator"` // catalogue code, or "" when no indicator fits
-	Label      string  `json:"label"`     // short noun phrase of the context, in simplified characters
+	Label      string  `json:"label"`     // what is counted, in simplified characters: a noun phrase, or for people who did something its verb phrase (持有执法证人员参加换证考试)
 	Value      float64 `json:"value"`
 	Unit       string  `json:"unit"`
 	Qualifier  string  `json:"qualifier"` // 余, 多, 约, 近, 超过, 不少于, 逾, 达, 以上, 左右
@@ -79,12 +79,22 @@ func ExtractFigures(r *Report, cat *fazhi.Catalog) []Figure {
 		raws = append(raws, r.zeroFigures(ln, matcher)...)
 		sortRaw(raws)
 		prevEnd := ln.start
+		var did *peopleDid // the last count of people that said what they did
 		for i := range raws {
 			f := &raws[i]
 			if f.indicator == "" { // zero forms come with theirs
 				ctx := r.context(ln, f, prevEnd)
 				f.indicator = matcher.match(ctx, f.unit)
-				f.label = r.label(ln, f, prevEnd)
+				f.label = label(f, ctx)
+				if unitClass(f.unit) == "people" {
+					next := ln.end
+					if i+1 < len(raws) {
+						next = max(f.b, raws[i+1].a)
+					}
+					did = r.readPeople(f, ctx, next, did, matcher)
+				} else if f.unit != "%" {
+					did = nil // another count: a new subject
+				}
 			}
 			prevEnd = f.b
 			out = append(out, r.dress(ln, f))

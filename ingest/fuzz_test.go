@@ -20,6 +20,7 @@ func addFuzzSeeds(f *testing.F) {
 	f.Add("x.htm", []byte("<p>办理案件<b>3</b>件&amp;&#x4e00;名</p><script>1</script>"))
 	f.Add("x.txt", []byte("截至202"))
 	f.Add("x.txt", []byte("三十余万人、百分之九十八、1.5万余元、一百零五件"))
+	f.Add("x.txt", []byte("对71位干部(含第3批)进行“2019年度”〔2019〕5号考试,通过7人;3名通过考试的人员参加"))
 }
 
 // FuzzReadReport: no input makes the reader panic, and every removal it

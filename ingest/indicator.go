@@ -12,8 +12,9 @@ import (
 // names, by the indicators' names and aliases.
 type indicatorMatcher struct {
 	terms   []indicatorTerm
-	firsts  *runeBits      // first characters of the terms (BMP)
-	byFirst map[rune][]int // first character → indexes into terms
+	firsts  *runeBits          // first characters of the terms (BMP)
+	byFirst map[rune][]int     // first character → indexes into terms
+	parts   map[[2]string]bool // part, whole: counts the catalogue bounds by another (通过人数 ≤ 参考人数)
 }
 
 type indicatorTerm struct {
@@ -47,6 +48,10 @@ func indicatorMatcherFor(cat *fazhi.Catalog) *indicatorMatcher {
 		m.firsts.set(first)
 		m.byFirst[first] = append(m.byFirst[first], i)
 	}
+	m.parts = map[[2]string]bool{}
+	for _, b := range cat.Bounds() {
+		m.parts[[2]string{b.Part, b.Whole}] = true
+	}
 	matcherCache.Store(cat, m)
 	return m
 }
@@ -71,6 +76,33 @@ func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 		}
 	}
 	return best
+}
+
+// matchPhrase returns the indicator a verb phrase names. Chinese noun
+// phrases end in their head, so a term that ends the phrase wins: 参加行政
+// 执法证件申领|资格考试 is taking an exam, not holding a certificate. Else the
+// longest term in it, then the first in the catalogue.
+func (m *indicatorMatcher) matchPhrase(s, unit string) string {
+	class := unitClass(unit)
+	var buf [32]termHit
+	best, bestHead, bestRunes, bestIndex := "", false, 0, len(m.terms)
+	for _, h := range m.termsIn(figureContext{joined: s}, buf[:0]) {
+		t := m.terms[h.term]
+		if !unitsFit(t, class) {
+			continue
+		}
+		head, runes := h.at+len(t.text) == len(s), utf8.RuneCountInString(t.text)
+		if best == "" || head && !bestHead || head == bestHead && (runes > bestRunes || runes == bestRunes && h.term < bestIndex) {
+			best, bestHead, bestRunes, bestIndex = t.code, head, runes, h.term
+		}
+	}
+	return best
+}
+
+// isPart says whether the catalogue bounds count part by count whole: a
+// rate's numerator by its denominator, or an at_most pair.
+func (m *indicatorMatcher) isPart(part, whole string) bool {
+	return m.parts[[2]string{part, whole}]
 }
 
 // termHit is one occurrence of a term in a figure's context, at byte at of
