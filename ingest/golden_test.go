@@ -20,7 +20,12 @@ const corpusDir = "testdata/corpus"
 
 func readCorpus(t testing.TB, name string) *Report {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(corpusDir, name))
+	return readReportIn(t, corpusDir, name)
+}
+
+func readReportIn(t testing.TB, dir, name string) *Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +78,8 @@ func parseAnswerValues(t *testing.T, value, unit string) []float64 {
 	return out
 }
 
-func readAnswers(t *testing.T) []answer {
-	data, err := os.ReadFile(filepath.Join(corpusDir, "answers.tsv"))
+func readAnswers(t *testing.T, dir string) []answer {
+	data, err := os.ReadFile(filepath.Join(dir, "answers.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,23 +103,26 @@ func readAnswers(t *testing.T) []answer {
 // figure whose quote and the phrase contain one another, with that value.
 func found(a answer, figs []Figure) bool {
 	for _, v := range a.values {
-		ok := false
-		for _, f := range figs {
-			near := strings.Contains(a.phrase, f.Quote) || strings.Contains(f.Quote, a.phrase)
-			if near && f.Quote != "" && math.Abs(f.Value-v) < 1e-6*math.Max(1, v) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if stating(a, v, figs) == nil {
 			return false
 		}
 	}
 	return true
 }
 
+// stating is the figure that states value v of answer a, or nil.
+func stating(a answer, v float64, figs []Figure) *Figure {
+	for i, f := range figs {
+		near := strings.Contains(a.phrase, f.Quote) || strings.Contains(f.Quote, a.phrase)
+		if near && f.Quote != "" && math.Abs(f.Value-v) < 1e-6*math.Max(1, v) {
+			return &figs[i]
+		}
+	}
+	return nil
+}
+
 func TestCorpusRecall(t *testing.T) {
-	answers := readAnswers(t)
+	answers := readAnswers(t, corpusDir)
 	figures := map[string][]Figure{}
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.txt"))
 	for _, f := range files {
@@ -154,7 +162,7 @@ func TestCorpusRecall(t *testing.T) {
 func TestZhangjiagangEveryAnswer(t *testing.T) {
 	const file = "zhangjiagang-jiaoyu-2019.txt"
 	figs := ExtractFigures(readCorpus(t, file), nil)
-	for _, a := range readAnswers(t) {
+	for _, a := range readAnswers(t, corpusDir) {
 		if a.file == file && !found(a, figs) {
 			t.Errorf("%s: %s = %s%s (%q) not found", file, a.label, a.value, a.unit, a.phrase)
 		}
