@@ -49,8 +49,8 @@ func (r *Report) isTrap(ln line, f *rawFigure, isLast bool) bool {
 		}
 		return true
 	}
-	if f.bareOne && f.qualifier == "" && (suffixOf(before, articleVerbs...) != "" || strings.Contains("支种套批", f.unit)) {
-		return true // 作为一项工作, 构建一支队伍: an article, not a count
+	if f.bareOne && f.qualifier == "" && (suffixOf(before, articleVerbs...) != "" || strings.Contains("支种套批本张", f.unit)) {
+		return true // 作为一项工作, 构建一支队伍, 一本账, 一张网: an article or a slogan, not a count
 	}
 	return false
 }
