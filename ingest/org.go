@@ -167,7 +167,8 @@ func regionBefore(s string, end int) (start, levels int, bounded bool) {
 			nameStart -= rs
 			n++
 		}
-		if n < 2 && !(n == 1 && isSingleCounty(s[nameStart:nameEnd], suffix)) || notRegionNames[s[nameStart:nameEnd]] {
+		if n < 2 && !(n == 1 && isSingleCounty(s[nameStart:nameEnd], suffix)) || notRegionNames[s[nameStart:nameEnd]] ||
+			strings.Contains(s[nameStart:nameEnd], "法治") || strings.Contains(s[nameStart:nameEnd], "依法") {
 			break
 		}
 		starts = append(starts, nameStart)
@@ -274,7 +275,7 @@ const metaReach = 6000
 // line, and last the header of a saved page.
 func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 	var titleOrgs, publisher, bodyOrgs, sourceField, addressee, noteOrgs []orgMention
-	var titleRegions, allRegions []regionMention
+	var titleRegions, allRegions, addresseeRegions []regionMention
 	var selfTowns, bodyTowns []orgMention
 	if hasTitle {
 		titleOrgs = withTowns(r.findOrgs(title.start, title.end, lineBody, false), r.findTowns(title.start, title.end, true))
@@ -299,10 +300,12 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 				sourceField = append(sourceField, r.findOrgs(a+loc[1], b, ln.kind, false)...)
 			}
 		case lineBody:
-			isAddressee := strings.HasSuffix(text, ":") && utf8.RuneCountInString(text) <= 40
+			// "现将…报告如下:" ends like an addressee line but is not one.
+			isAddressee := strings.HasSuffix(text, ":") && utf8.RuneCountInString(text) <= 40 && !strings.Contains(text, "如下")
 			orgs := r.findOrgs(a, b, ln.kind, isAddressee)
 			if isAddressee {
 				addressee = append(addressee, orgs...)
+				addresseeRegions = append(addresseeRegions, r.findRegions(a, b, true)...)
 			} else {
 				bodyOrgs = append(bodyOrgs, orgs...)
 				for _, t := range r.findTowns(a, b, false) {
@@ -383,13 +386,38 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 		pick(bodyTowns, SourceBody), pick(addressee, SourceAddressee),
 		pick(sourceField, SourceField), pick(noteOrgs, SourceNote):
 	default:
-		if rm, ok := mostNamedCity(r.norm, allRegions); ok {
+		// A region named only where the report is sent ("城中区委全面依法
+		// 治区委员会:") or in the title of its own plan (《城中区2025年法治
+		// 政府建设工作要点》) is the report's when nothing better is stated.
+		setRegion := func(rm regionMention, src string) {
 			m.Region = r.norm[rm.a:rm.b]
-			ev := r.evidence(r.plain(rm.a, rm.b), SourceBody, rm.a, rm.b)
+			ev := r.evidence(r.plain(rm.a, rm.b), src, rm.a, rm.b)
 			m.RegionEvidence = &ev
+		}
+		if len(addresseeRegions) > 0 {
+			setRegion(addresseeRegions[0], SourceAddressee)
+		} else if rm, ok := r.planRegion(allRegions); ok {
+			setRegion(rm, SourceBody)
+		} else if rm, ok := mostNamedCity(r.norm, allRegions); ok {
+			setRegion(rm, SourceBody)
 		}
 	}
 	r.completeRegion(m, allRegions)
+}
+
+// planYear is a year right after a region in a document title.
+var planYear = regexp.MustCompile(`^\s*(?:19|20)\d{2}\s*年`)
+
+// planRegion is the first region that opens the title of a document of a
+// year: 《城中区2025年法治政府建设工作要点》. Laws (《杭州市…条例》) name the
+// region that made them, not the reporting one.
+func (r *Report) planRegion(mentions []regionMention) (regionMention, bool) {
+	for _, rm := range mentions {
+		if strings.HasSuffix(r.norm[:rm.a], "《") && planYear.MatchString(r.norm[rm.b:min(len(r.norm), rm.b+16)]) {
+			return rm, true
+		}
+	}
+	return regionMention{}, false
 }
 
 // completeRegion puts the city in front of a bare district (光明区 →

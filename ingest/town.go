@@ -10,8 +10,8 @@ import (
 // (杨舍镇, 五常街道, 人民街街道办事处). Their name is part of the unit, and
 // 街道, 镇 and 乡 are common words of every report (赋权街道, 城乡, 乡镇), so
 // a town counts only where a report names itself: in the title, as the
-// subject of a line or of the opening year, behind its region, or with its
-// office (办事处, 人民政府, 党工委).
+// subject of the opening year ("2024年,五常街道…"), behind its region, or
+// with its office (办事处, 人民政府, 党工委).
 var townSuffixes = []struct {
 	suffix string
 	office bool
@@ -27,7 +27,7 @@ var (
 	// townOffice follows a bare name: 五常街道党工委.
 	townOffice = []string{"党工委", "党委", "人民政府", "政府", "办事处"}
 	// openingLead is the opening year in front of a town: "2024年,五常街道…".
-	openingLead = regexp.MustCompile(`^\s*(?:(?:19|20)\d{2}\s*年(?:度|以来|来)?\s*[,、]?\s*)?$`)
+	openingLead = regexp.MustCompile(`^\s*(?:19|20)\d{2}\s*年(?:度|以来|来)?\s*[,、]?\s*$`)
 	// notTownNames end like a town but are words: 城乡, 乡镇, 小城镇.
 	notTownNames = map[string]bool{"小城": true, "特色小": true, "乡镇": true, "城乡": true, "各乡": true}
 )
