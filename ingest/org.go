@@ -277,6 +277,7 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 	var titleOrgs, publisher, bodyOrgs, sourceField, addressee, noteOrgs []orgMention
 	var titleRegions, allRegions, addresseeRegions []regionMention
 	var selfTowns, bodyTowns []orgMention
+	var townLines []span
 	if hasTitle {
 		titleOrgs = withTowns(r.findOrgs(title.start, title.end, lineBody, false), r.findTowns(title.start, title.end, true))
 		titleRegions = r.findRegions(title.start, title.end, true)
@@ -308,18 +309,29 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 				addresseeRegions = append(addresseeRegions, r.findRegions(a, b, true)...)
 			} else {
 				bodyOrgs = append(bodyOrgs, orgs...)
-				for _, t := range r.findTowns(a, b, false) {
-					if t.self {
-						selfTowns = append(selfTowns, t)
-					} else {
-						bodyTowns = append(bodyTowns, t)
-					}
-				}
+				townLines = append(townLines, span{a, b})
 			}
 			allRegions = append(allRegions, r.findRegions(a, b, false)...)
 		case lineSource:
 			noteOrgs = append(noteOrgs, r.findOrgs(a, b, ln.kind, false)...)
 			allRegions = append(allRegions, r.findRegions(a, b, false)...)
+		}
+	}
+
+	// Towns in the body are only looked for when the title and the
+	// publisher leave the unit or the region open.
+	hasRegion := func(orgs []orgMention) bool {
+		return slices.ContainsFunc(orgs, func(o orgMention) bool { return o.region != "" })
+	}
+	if len(titleRegions) == 0 && (len(titleOrgs) == 0 && len(publisher) == 0 || !hasRegion(titleOrgs) && !hasRegion(publisher)) {
+		for _, ln := range townLines {
+			for _, t := range r.findTowns(ln.start, ln.end, false) {
+				if t.self {
+					selfTowns = append(selfTowns, t)
+				} else {
+					bodyTowns = append(bodyTowns, t)
+				}
+			}
 		}
 	}
 

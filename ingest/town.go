@@ -39,6 +39,11 @@ func (r *Report) findTowns(a, b int, title bool) []orgMention {
 	var out []orgMention
 	s := r.norm[:b]
 	for p := a; p < b; {
+		// The lead bytes of 街, 镇 and 乡 spare decoding every character.
+		if c := s[p]; c != 0xE8 && c != 0xE9 && c != 0xE4 {
+			p++
+			continue
+		}
 		ch, size := utf8.DecodeRuneInString(s[p:])
 		if ch != '街' && ch != '镇' && ch != '乡' {
 			p += size

@@ -8,15 +8,16 @@ import (
 )
 
 var (
-	// closingYear is the formula that ends an opening paragraph: "现将2025年
-	// 工作情况总结如下", "现将2023年度法治政府建设情况报告如下".
-	closingYear = regexp.MustCompile(`现将\s*((?:19|20)\d{2})\s*年度?[^。;\n]{0,30}?(?:报告|总结|汇报)(?:如下|于后)`)
-	// reportNameYear is the report named in its own text: "…2023年度法治政府
-	// 建设情况报告". A plan (工作要点, 规划) is not a report.
-	reportNameYear = regexp.MustCompile(`((?:19|20)\d{2})\s*年度?\s*(?:[\p{Han}]{0,12}?)法治政府建设(?:工作)?(?:情况|工作)?(?:的)?(?:年度)?(?:报告|总结)`)
-	// selfYear is a sentence that opens with a year and the reporting
-	// unit as its subject: "…。2021年,我局查办…", "2020年局领导及全体机关干部…".
-	selfYear = regexp.MustCompile(`(?:^|[。;!?])\s*((?:19|20)\d{2})\s*年(?:度|以来)?\s*[,、]?\s*(?:我|本|全局|局|委|院|全体|机关|全[区县市镇乡])`)
+	// closingTail follows 现将 and a year in the formula that ends an
+	// opening paragraph: "现将2025年工作情况总结如下", "现将2023年度法治政府
+	// 建设情况报告如下".
+	closingTail = regexp.MustCompile(`^\s*年度?[^。;\n]{0,30}?(?:报告|总结|汇报)(?:如下|于后)`)
+	// reportNameTail follows the year in the report's name in its own text:
+	// "…2023年度法治政府建设情况报告". A plan (工作要点, 规划) is not a report.
+	reportNameTail = regexp.MustCompile(`^\s*年度?\s*[\p{Han}]{0,12}?法治政府建设(?:工作)?(?:情况|工作)?(?:的)?(?:年度)?(?:报告|总结)`)
+	// selfTail follows a year that opens a sentence whose subject is the
+	// reporting unit: "…。2021年,我局查办…", "2020年局领导及全体机关干部…".
+	selfTail = regexp.MustCompile(`^\s*年(?:度|以来)?\s*[,、]?\s*(?:我|本|全局|局|委|院|全体|机关|全[区县市镇乡])`)
 	// futureHints after the subject make the year a plan: "2022年,我局将…".
 	futureHints = newLiteralSet("将", "拟", "计划", "打算", "力争", "预计")
 )
@@ -39,37 +40,37 @@ func (r *Report) statedYear() (year string, a, b int, src string, ok bool) {
 			continue
 		}
 		s := r.norm[ln.start:ln.end]
-		if !strings.Contains(s, "年") {
-			continue
-		}
-		if closing == nil {
-			if loc := closingYear.FindStringSubmatchIndex(s); loc != nil {
-				y, _ := strconv.Atoi(s[loc[2]:loc[3]])
-				closing = &hit{y, ln.start + loc[2], ln.start + loc[3]}
-			}
-		}
-		if named == nil {
-			for _, loc := range reportNameYear.FindAllStringSubmatchIndex(s, -1) {
-				if !standsAlone(s, loc[2]) || inBookTitle(s, loc[2]) {
-					continue
-				}
-				y, _ := strconv.Atoi(s[loc[2]:loc[3]])
-				named = &hit{y, ln.start + loc[2], ln.start + loc[3]}
-				break
-			}
-		}
-		for _, loc := range selfYear.FindAllStringSubmatchIndex(s, -1) {
-			rest := s[loc[1]:min(len(s), loc[1]+24)]
-			if cut := strings.IndexAny(rest, ",。;"); cut >= 0 {
-				rest = rest[:cut]
-			}
-			if futureHints.contains(rest) {
+		// A byte scan for the years is far cheaper than three regular
+		// expressions over every line.
+		for i := 0; i+4 < len(s); i++ {
+			if !isYearAt(s, i) {
 				continue
 			}
-			y, _ := strconv.Atoi(s[loc[2]:loc[3]])
-			if self == nil || y > self.y {
-				self = &hit{y, ln.start + loc[2], ln.start + loc[3]}
+			tail := s[i+4:]
+			if !strings.HasPrefix(strings.TrimLeft(tail, " "), "年") {
+				i += 3
+				continue
 			}
+			y, _ := strconv.Atoi(s[i : i+4])
+			h := &hit{y, ln.start + i, ln.start + i + 4}
+			before := strings.TrimRight(s[:i], " ")
+			switch {
+			case closing == nil && strings.HasSuffix(before, "现将") && closingTail.MatchString(tail):
+				closing = h
+			case named == nil && standsAlone(s, i) && !inBookTitle(s, i) && reportNameTail.MatchString(tail):
+				named = h
+			case opensSentence(before) && (self == nil || y > self.y):
+				if loc := selfTail.FindStringIndex(tail); loc != nil {
+					rest := tail[loc[1]:min(len(tail), loc[1]+24)]
+					if cut := strings.IndexAny(rest, ",。;"); cut >= 0 {
+						rest = rest[:cut]
+					}
+					if !futureHints.contains(rest) {
+						self = h
+					}
+				}
+			}
+			i += 3
 		}
 	}
 	for _, h := range []*hit{closing, named, self} {
@@ -78,6 +79,27 @@ func (r *Report) statedYear() (year string, a, b int, src string, ok bool) {
 		}
 	}
 	return "", 0, 0, "", false
+}
+
+// isYearAt says whether s holds a year of four digits, 19xx or 20xx, at
+// byte i that is not part of a longer number.
+func isYearAt(s string, i int) bool {
+	if s[i] != '1' && s[i] != '2' || i > 0 && isDigitByte(s[i-1]) || s[i:i+2] != "19" && s[i:i+2] != "20" {
+		return false
+	}
+	return isDigitByte(s[i+2]) && isDigitByte(s[i+3]) && (i+4 == len(s) || !isDigitByte(s[i+4]))
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
+// opensSentence says whether text ending in before is the end of a
+// sentence, or nothing.
+func opensSentence(before string) bool {
+	if before == "" {
+		return true
+	}
+	last, _ := utf8.DecodeLastRuneInString(before)
+	return strings.ContainsRune("。;!?", last)
 }
 
 // standsAlone says whether the year at byte i of s is not the end of a
