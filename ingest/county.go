@@ -1,5 +1,7 @@
 package ingest
 
+import "unicode/utf8"
+
 // singleCounties are the counties whose name is one character (息县, 沛县,
 // 黟县): the gazetteer of the People's Republic lists them, and no rule on
 // the characters can tell them from 全县, 本县, 各县 or 到县. 和县 and 成县
@@ -25,8 +27,13 @@ var singleCounties = func() map[string]bool {
 	return set
 }()
 
-// isSingleCounty says whether name, read in front of suffix, is a county
-// of one character.
-func isSingleCounty(name string, suffix rune) bool {
-	return suffix == '县' && singleCounties[name]
+// isSingleCounty says whether name, read in front of suffix and followed
+// by next, is a county of one character. 县级 and 县域 after it make
+// a word of the 县 (兴县域经济, 代县级…), not a county.
+func isSingleCounty(name string, suffix rune, next string) bool {
+	if suffix != '县' || !singleCounties[name] {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(next)
+	return r != '级' && r != '域'
 }

@@ -167,7 +167,7 @@ func regionBefore(s string, end int) (start, levels int, bounded bool) {
 			nameStart -= rs
 			n++
 		}
-		if n < 2 && !(n == 1 && isSingleCounty(s[nameStart:nameEnd], suffix)) || notRegionNames[s[nameStart:nameEnd]] ||
+		if n < 2 && !(n == 1 && isSingleCounty(s[nameStart:nameEnd], suffix, s[start:])) || notRegionNames[s[nameStart:nameEnd]] ||
 			strings.Contains(s[nameStart:nameEnd], "法治") || strings.Contains(s[nameStart:nameEnd], "依法") {
 			break
 		}
