@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -89,10 +90,10 @@ func classifyLine(s string) lineKind {
 func (r *Report) normalize() {
 	src := r.Text
 	folded, foldedPos := foldText(src)
-	spam, junk := spamSpans(folded), junkSpans(folded)
-	// Most reports hold neither: then the folded text is the norm text.
+	spam, junk, counters := spamSpans(folded), junkSpans(folded), collectionChrome(folded)
+	// Most reports hold none: then the folded text is the norm text.
 	r.norm, r.normPos = folded, foldedPos
-	if cuts := mergeSpans(append(append([]span(nil), spam...), junk...)); len(cuts) > 0 {
+	if cuts := mergeSpans(slices.Concat(spam, junk, counters)); len(cuts) > 0 {
 		r.norm, r.normPos = cutSpans(folded, foldedPos, cuts)
 	}
 
@@ -105,6 +106,7 @@ func (r *Report) normalize() {
 	}
 	report(RemovedSpam, spam)
 	report(RemovedJunk, junk)
+	report(RemovedChrome, counters)
 
 	r.lines = r.lines[:0]
 	for start := 0; start <= len(r.norm); {

@@ -139,7 +139,8 @@ func isoDate(y, mo, d string) (string, bool) {
 }
 
 // readYear takes the year of the title, else of the opening sentence
-// ("2020年,我局…"), else infers it from the publish date: annual reports come
+// ("2020年,我局…"), else the year the text states elsewhere (statedYear),
+// else infers it from the publish date: annual reports come
 // out in the first half of the following year. A page-header date widget is
 // chrome and never read.
 func (r *Report) readYear(m *Meta, title span, hasTitle bool) {
@@ -164,6 +165,10 @@ func (r *Report) readYear(m *Meta, title span, hasTitle bool) {
 			set(s[loc[2]:loc[3]], SourceOpening, ln.start+loc[2], ln.start+loc[1])
 			return
 		}
+	}
+	if y, a, b, src, ok := r.statedYear(); ok {
+		set(y, src, a, b)
+		return
 	}
 	if m.PublishDateEvidence != nil {
 		y, _ := strconv.Atoi(m.PublishDate[:4])

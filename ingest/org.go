@@ -32,6 +32,11 @@ var bureauUnits = map[string]string{
 	"文化广电旅游局": "文旅", "文化和旅游局": "文旅", "文化广电和旅游局": "文旅", "文广旅体局": "文旅",
 	"商务局": "商务", "审计局": "审计", "统计局": "统计", "医疗保障局": "医保", "医保局": "医保",
 	"税务局": "税务", "城市管理局": "城管", "城市管理综合行政执法局": "城管", "综合行政执法局": "城管",
+	"城管局": "城管", "城管执法局": "城管", "城市管理行政执法局": "城管", "城市管理和综合执法局": "城管",
+	"市监局": "市场监管", "市场监管分局": "市场监管", "卫健局": "卫健", "住建委": "住建", "自然资源分局": "自然资源",
+	"自然资源和规划分局": "自然资源", "资规局": "自然资源", "自规局": "自然资源", "农业农村委员会": "农业农村",
+	"农业局": "农业农村", "文旅局": "文旅", "退役军人事务厅": "退役军人", "行政审批局": "政务服务",
+	"行政审批服务局": "政务服务", "政务服务管理局": "政务服务", "政务服务局": "政务服务", "数据局": "政务服务",
 	"发展和改革委员会": "发改", "发展改革委": "发改", "发改委": "发改", "发改局": "发改",
 	"退役军人事务局": "退役军人", "林业局": "林业", "科学技术局": "科技", "科技局": "科技",
 	"工业和信息化局": "工信", "经济和信息化局": "工信", "体育局": "体育", "信访局": "信访",
@@ -162,7 +167,8 @@ func regionBefore(s string, end int) (start, levels int, bounded bool) {
 			nameStart -= rs
 			n++
 		}
-		if n < 2 || notRegionNames[s[nameStart:nameEnd]] {
+		if n < 2 && !(n == 1 && isSingleCounty(s[nameStart:nameEnd], suffix, s[start:])) || notRegionNames[s[nameStart:nameEnd]] ||
+			strings.Contains(s[nameStart:nameEnd], "法治") || strings.Contains(s[nameStart:nameEnd], "依法") {
 			break
 		}
 		starts = append(starts, nameStart)
@@ -198,6 +204,8 @@ type orgMention struct {
 	kind           lineKind
 	addressee      bool // the line names the superior the report is sent to
 	lineStart      int
+	town           bool // a town or sub-district office: its name is part of the unit
+	self           bool // a town named as the report's subject (title, opening)
 }
 
 // findOrgs lists every reporting unit named in norm[a:b].
@@ -267,9 +275,11 @@ const metaReach = 6000
 // line, and last the header of a saved page.
 func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 	var titleOrgs, publisher, bodyOrgs, sourceField, addressee, noteOrgs []orgMention
-	var titleRegions, allRegions []regionMention
+	var titleRegions, allRegions, addresseeRegions []regionMention
+	var selfTowns, bodyTowns []orgMention
+	var townLines []span
 	if hasTitle {
-		titleOrgs = r.findOrgs(title.start, title.end, lineBody, false)
+		titleOrgs = withTowns(r.findOrgs(title.start, title.end, lineBody, false), r.findTowns(title.start, title.end, true))
 		titleRegions = r.findRegions(title.start, title.end, true)
 	}
 	for _, ln := range r.lines {
@@ -291,17 +301,37 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 				sourceField = append(sourceField, r.findOrgs(a+loc[1], b, ln.kind, false)...)
 			}
 		case lineBody:
-			isAddressee := strings.HasSuffix(text, ":") && utf8.RuneCountInString(text) <= 40
+			// "现将…报告如下:" ends like an addressee line but is not one.
+			isAddressee := strings.HasSuffix(text, ":") && utf8.RuneCountInString(text) <= 40 && !strings.Contains(text, "如下")
 			orgs := r.findOrgs(a, b, ln.kind, isAddressee)
 			if isAddressee {
 				addressee = append(addressee, orgs...)
+				addresseeRegions = append(addresseeRegions, r.findRegions(a, b, true)...)
 			} else {
 				bodyOrgs = append(bodyOrgs, orgs...)
+				townLines = append(townLines, span{a, b})
 			}
 			allRegions = append(allRegions, r.findRegions(a, b, false)...)
 		case lineSource:
 			noteOrgs = append(noteOrgs, r.findOrgs(a, b, ln.kind, false)...)
 			allRegions = append(allRegions, r.findRegions(a, b, false)...)
+		}
+	}
+
+	// Towns in the body are only looked for when the title and the
+	// publisher leave the unit or the region open.
+	hasRegion := func(orgs []orgMention) bool {
+		return slices.ContainsFunc(orgs, func(o orgMention) bool { return o.region != "" })
+	}
+	if len(titleRegions) == 0 && (len(titleOrgs) == 0 && len(publisher) == 0 || !hasRegion(titleOrgs) && !hasRegion(publisher)) {
+		for _, ln := range townLines {
+			for _, t := range r.findTowns(ln.start, ln.end, false) {
+				if t.self {
+					selfTowns = append(selfTowns, t)
+				} else {
+					bodyTowns = append(bodyTowns, t)
+				}
+			}
 		}
 	}
 
@@ -318,8 +348,9 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 		orgs []orgMention
 		src  string
 	}{
-		{titleOrgs, SourceTitle}, {publisher, SourcePublisher}, {nil, SourceTitle},
-		{withRegion, SourceBody}, {withoutRegion, SourceBody}, {sourceField, SourceField}, {noteOrgs, SourceNote},
+		{titleOrgs, SourceTitle}, {publisher, SourcePublisher}, {nil, SourceTitle}, {selfTowns, SourceOpening},
+		{withRegion, SourceBody}, {withoutRegion, SourceBody}, {bodyTowns, SourceBody}, {sourceField, SourceField},
+		{noteOrgs, SourceNote},
 	}
 	for i, us := range unitSource {
 		if i == 2 && len(titleRegions) > 0 {
@@ -335,6 +366,9 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 		if len(us.orgs) > 0 {
 			o := us.orgs[0]
 			m.Bureau, m.BureauType = bureauName(r.plain(o.bureauA, o.unitB), o), bureauTypeOf(o.unit)
+			if o.town {
+				m.BureauType = "政府"
+			}
 			ev := r.evidence(m.Bureau, us.src, o.bureauA, o.unitB)
 			m.BureauEvidence = &ev
 			break
@@ -360,16 +394,42 @@ func (r *Report) readOrg(m *Meta, title span, hasTitle bool) {
 		m.Region = r.norm[tr.a:tr.b]
 		ev := r.evidence(r.plain(tr.a, tr.b), SourceTitle, tr.a, tr.b)
 		m.RegionEvidence = &ev
-	case pick(publisher, SourcePublisher), pick(withRegion, SourceBody), pick(addressee, SourceAddressee),
+	case pick(publisher, SourcePublisher), pick(selfTowns, SourceOpening), pick(withRegion, SourceBody),
+		pick(bodyTowns, SourceBody), pick(addressee, SourceAddressee),
 		pick(sourceField, SourceField), pick(noteOrgs, SourceNote):
 	default:
-		if rm, ok := mostNamedCity(r.norm, allRegions); ok {
+		// A region named only where the report is sent ("城中区委全面依法
+		// 治区委员会:") or in the title of its own plan (《城中区2025年法治
+		// 政府建设工作要点》) is the report's when nothing better is stated.
+		setRegion := func(rm regionMention, src string) {
 			m.Region = r.norm[rm.a:rm.b]
-			ev := r.evidence(r.plain(rm.a, rm.b), SourceBody, rm.a, rm.b)
+			ev := r.evidence(r.plain(rm.a, rm.b), src, rm.a, rm.b)
 			m.RegionEvidence = &ev
+		}
+		if len(addresseeRegions) > 0 {
+			setRegion(addresseeRegions[0], SourceAddressee)
+		} else if rm, ok := r.planRegion(allRegions); ok {
+			setRegion(rm, SourceBody)
+		} else if rm, ok := mostNamedCity(r.norm, allRegions); ok {
+			setRegion(rm, SourceBody)
 		}
 	}
 	r.completeRegion(m, allRegions)
+}
+
+// planYear is a year right after a region in a document title.
+var planYear = regexp.MustCompile(`^\s*(?:19|20)\d{2}\s*年`)
+
+// planRegion is the first region that opens the title of a document of a
+// year: 《城中区2025年法治政府建设工作要点》. Laws (《杭州市…条例》) name the
+// region that made them, not the reporting one.
+func (r *Report) planRegion(mentions []regionMention) (regionMention, bool) {
+	for _, rm := range mentions {
+		if strings.HasSuffix(r.norm[:rm.a], "《") && planYear.MatchString(r.norm[rm.b:min(len(r.norm), rm.b+16)]) {
+			return rm, true
+		}
+	}
+	return regionMention{}, false
 }
 
 // completeRegion puts the city in front of a bare district (光明区 →
@@ -422,7 +482,7 @@ func mostNamedCity(norm string, mentions []regionMention) (regionMention, bool) 
 // bureauName writes a unit the way reports name themselves: the level of
 // its region in front (张家港市教育局 → 市教育局, 光明区人力资源局 → 区人力资源局).
 func bureauName(written string, o orgMention) string {
-	if o.region == "" {
+	if o.region == "" || o.town {
 		return written
 	}
 	level, _ := utf8.DecodeLastRuneInString(o.region)
@@ -437,4 +497,26 @@ func bureauName(written string, o orgMention) string {
 		}
 	}
 	return string(level) + unit
+}
+
+// withTowns merges the towns of a line into its units in text order; a
+// unit inside a town's office (the 人民政府 of 杨舍镇人民政府) gives way.
+func withTowns(orgs, towns []orgMention) []orgMention {
+	if len(towns) == 0 {
+		return orgs
+	}
+	out := append([]orgMention(nil), towns...)
+	for _, o := range orgs {
+		inside := false
+		for _, t := range towns {
+			if o.bureauA < t.unitB && t.bureauA < o.unitB {
+				inside = true
+			}
+		}
+		if !inside {
+			out = append(out, o)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y orgMention) int { return cmp.Compare(x.bureauA, y.bureauA) })
+	return out
 }
