@@ -1,0 +1,260 @@
+package ingest
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// A label is what a reviewer reads to know what a figure counts. The noun
+// phrase nearest the number (label, beforeLabel) is often not enough: a
+// rate says only 占比, a verb only 开展, and 行政许可 reads the same for the
+// whole city and for the city's own offices. sentenceLabels completes those
+// from the rest of the sentence.
+
+const (
+	maxNounLabel = 14 // the noun phrase of one clause
+	maxLabel     = 24 // a label with its scope or borrowed subject
+)
+
+// genericLabels name a share or an activity but not what it is of: the
+// subject is that of the figure before (市公安局30件,占比35.3%).
+var genericLabels = map[string]bool{
+	"占比": true, "比例": true, "比重": true, "同比": true, "其中": true, "方面": true,
+	"覆盖率": true, "占": true,
+}
+
+// isGeneric says whether a label names only a share (占比, 占总量) or
+// another word that needs a subject.
+func isGeneric(label string) bool {
+	return genericLabels[label] || strings.HasPrefix(label, "占") && utf8.RuneCountInString(label) <= 4
+}
+
+// bareVerbs say what was done but not to what: 全年累计开展20余次 takes its
+// object from the clause before (开展…专题集中学习).
+var bareVerbs = map[string]bool{
+	"开展": true, "召开": true, "组织": true, "举办": true, "办理": true, "完成": true,
+	"处理": true, "实施": true, "学习": true, "举行": true,
+}
+
+// scopeWords open a clause or a sentence and say over what the figures
+// that follow are counted: 全市…行政许可16634件 and 市本级…行政许可9310件
+// are different figures. 其中 is a part of the figure before; a wider
+// scope that governs it (全市…,其中行政许可) says more.
+var scopeWords = []string{"市本级", "区本级", "县本级", "全市", "全区", "全县", "全省", "全镇", "本级", "全年", "累计", "其中"}
+
+// listJoiners join the items of a list.
+var listJoiners = []string{"、", "以及", "和", "及", "与"}
+
+// cleanLabel drops what a label should not show: quote marks, brackets
+// with their asides, dates and document numbers (cleanPhrase, as for the
+// verb phrases of people), item by item of a list.
+func cleanLabel(s string) string {
+	if !strings.ContainsAny(s, "“”\"‘’「」《》<>()[]〔〕【】0123456789") {
+		return s
+	}
+	items := strings.Split(s, "、")
+	for i, item := range items {
+		clean, _ := cleanPhrase(item)
+		items[i] = strings.TrimSpace(plain(clean))
+	}
+	return strings.Trim(strings.Join(items, "、"), "、")
+}
+
+// keepHead bounds a label to n runes. A Chinese noun phrase ends in its
+// head, so the end is kept and leading modifiers dropped: after the first
+// 的 that leaves a head of two runes or more, else at the nearest word
+// boundary.
+func keepHead(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	tail := lastRunes(s, n)
+	for i := 0; i < len(tail); {
+		d := strings.Index(tail[i:], "的")
+		if d < 0 {
+			break
+		}
+		head := tail[i+d+len("的"):]
+		if utf8.RuneCountInString(head) >= 2 {
+			return head
+		}
+		i += d + len("的")
+	}
+	off := len(s) - len(tail)
+	lex := lexicon()
+	for range 3 {
+		first, size := utf8.DecodeRuneInString(s[off:])
+		if len(s)-off-size < 2*3 || !lex.has(string(trailingRune(s[:off]))+string(first)) {
+			break
+		}
+		off += size
+	}
+	return strings.TrimLeft(s[off:], "、和及与")
+}
+
+// listLabel widens last, the label of the last item of a list before a
+// number, to the items before it that share its head or leave it out:
+// 参考率、通过率和优秀率100% states three rates, 网办、掌办率 two. A list
+// read out 分别 (respectively) has a number per item and stays as it is.
+func listLabel(before, last string) string {
+	at := strings.LastIndex(before, last)
+	if at < 0 || strings.Contains(before[at:], "分别") {
+		return last
+	}
+	head := trailingRune(last)
+	label := last
+	pre := before[:at]
+	for {
+		j := suffixOf(pre, listJoiners...)
+		if j == "" || utf8.RuneCountInString(j) == 1 && j != "、" && lexicon().has(string(trailingRune(strings.TrimSuffix(pre, j)))+j) {
+			return label
+		}
+		pre = strings.TrimSuffix(pre, j)
+		k, kj := -1, ""
+		for _, o := range listJoiners {
+			if i := strings.LastIndex(pre, o); i > k {
+				k, kj = i, o
+			}
+		}
+		var item string
+		if k < 0 {
+			item = cleanLabel(trimLabel(cutLabel(pre)))
+		} else {
+			item = pre[k+len(kj):]
+		}
+		n := utf8.RuneCountInString(item)
+		// The first item is read back to a verb or function word, and may
+		// hold the subject of the whole clause: only a short one is an item.
+		if k < 0 && n > utf8.RuneCountInString(last)+4 {
+			return label
+		}
+		if item == "" || strings.ContainsAny(item, "0123456789") || trailingRune(item) != head && n > 2 ||
+			utf8.RuneCountInString(label)+n+1 > maxLabel {
+			return label
+		}
+		label = item + j + label
+		if k < 0 {
+			return label
+		}
+		pre = pre[:k+len(kj)]
+	}
+}
+
+// sentenceLabels completes the labels of one line's figures from their
+// sentences: a generic word (占比) takes the subject of the figure before,
+// a bare verb (开展) its object, and a scope word that opens the sentence
+// or a clause (全市, 市本级, 其中) is kept with the figures it governs.
+// befores are the figures' clauses before the number (figureContext).
+func (r *Report) sentenceLabels(ln line, raws []rawFigure, befores []string) {
+	borrowed := make([]bool, len(raws))
+	for i := range raws {
+		f := &raws[i]
+		if f.zero {
+			continue
+		}
+		sa := r.sentenceStart(ln, f.a)
+		switch {
+		case isGeneric(f.label):
+			// The figure's own clause may say whose share it is
+			// (住建领域即将移交7个方面).
+			if own := beforeLabel(figureContext{before: befores[i]}); own != "" && !isGeneric(own) && !strings.Contains(own, f.label) {
+				f.label = keepHead(own, maxLabel-utf8.RuneCountInString(f.label)) + f.label
+				break
+			}
+			for j := i - 1; j >= 0 && raws[j].a >= sa; j-- {
+				if g := raws[j]; !g.zero && !borrowed[j] && g.label != "" && !isGeneric(g.label) {
+					subject := strings.TrimPrefix(g.label, "其中")
+					f.label, borrowed[i] = keepHead(subject, maxLabel-utf8.RuneCountInString(f.label))+f.label, true
+					break
+				}
+			}
+		case bareVerbs[f.label]:
+			if obj := r.objectBefore(sa, f.a-len(befores[i]), f.label); obj != "" {
+				f.label = f.label + keepHead(obj, maxLabel-utf8.RuneCountInString(f.label))
+			}
+		}
+		if scope := r.scopeOf(sa, f.a); scope != "" && f.label != "" && !strings.Contains(f.label, scope) {
+			f.label = scope + keepHead(f.label, maxLabel-utf8.RuneCountInString(scope))
+		}
+	}
+}
+
+// sentenceStart is where the sentence holding byte i of the line starts.
+func (r *Report) sentenceStart(ln line, i int) int {
+	for i > ln.start {
+		ch, size := utf8.DecodeLastRuneInString(r.norm[ln.start:i])
+		if sentenceEndSet.has(ch) {
+			break
+		}
+		i -= size
+	}
+	return i
+}
+
+// objectBefore is the object of verb in the clause before the one ending
+// at end (开展习近平法治思想专题集中学习 for 开展20余次), or its noun phrase;
+// "" when that clause holds a figure of its own or nothing.
+func (r *Report) objectBefore(sa, end int, verb string) string {
+	s := r.norm[sa:end]
+	s = strings.TrimRightFunc(s, func(ch rune) bool { return isClauseDelim(ch) || ch == ' ' })
+	if i := strings.LastIndexAny(s, clauseDelims); i >= 0 {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		s = s[i+size:]
+	}
+	if s == "" || strings.ContainsAny(s, "0123456789") {
+		return ""
+	}
+	if i := strings.LastIndex(s, verb); i >= 0 && i+len(verb) < len(s) {
+		return cleanLabel(trimLabel(s[i+len(verb):]))
+	}
+	return ""
+}
+
+// scopeOf is the scope governing a figure at i of a sentence starting at
+// sa: the scope words opening the nearest clause that opens with one.
+// 其中 gives way to a wider scope opened before it in the sentence.
+func (r *Report) scopeOf(sa, i int) string {
+	s := r.norm[sa:i]
+	inner := ""
+	for own := true; len(s) > 0; own = false {
+		k := strings.LastIndexAny(s, clauseDelims)
+		clause := s
+		if k >= 0 {
+			_, size := utf8.DecodeRuneInString(s[k:])
+			clause = s[k+size:]
+		}
+		if scope := openingScope(clause); scope != "" {
+			if scope != "其中" {
+				return scope
+			}
+			if own {
+				inner = scope // 其中 governs its own clause only
+			}
+		}
+		if k < 0 {
+			break
+		}
+		s = s[:k]
+	}
+	return inner
+}
+
+// openingScope is the run of scope words at the start of a clause, after
+// a date (2024年,全市…; 全年累计开展).
+func openingScope(clause string) string {
+	clause = strings.TrimLeft(clause, " 0123456789")
+	clause = strings.TrimPrefix(clause, "年")
+	var run string
+	for {
+		w := prefixOf(clause, scopeWords...)
+		if w == "" {
+			return run
+		}
+		if run != "" && w == "其中" {
+			return run
+		}
+		run += w
+		clause = clause[len(w):]
+		clause = strings.TrimPrefix(clause, "共")
+	}
+}
