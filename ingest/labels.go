@@ -122,13 +122,18 @@ func listLabel(before, last string) string {
 		} else {
 			item = pre[k+len(kj):]
 		}
+		// An item of a list of rates may leave out the shared 率 (网办、
+		// 掌办率): such an item is one word, read as its last two runes.
+		if head == '率' && trailingRune(item) != head && k < 0 {
+			item = lastRunes(item, 2)
+		}
 		n := utf8.RuneCountInString(item)
 		// The first item is read back to a verb or function word, and may
 		// hold the subject of the whole clause: only a short one is an item.
 		if k < 0 && n > utf8.RuneCountInString(last)+4 {
 			return label
 		}
-		if item == "" || strings.ContainsAny(item, "0123456789") || trailingRune(item) != head && n > 2 ||
+		if item == "" || strings.ContainsAny(item, "0123456789") || trailingRune(item) != head && (n > 2 || head != '率') ||
 			utf8.RuneCountInString(label)+n+1 > maxLabel {
 			return label
 		}

@@ -1,0 +1,89 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestLabels holds labels to what a reviewer needs to read from them: what
+// is counted, over what scope, in a short phrase without cut words.
+func TestLabels(t *testing.T) {
+	cases := []struct {
+		text   string
+		labels []string // one per figure, in text order
+	}{
+		// A share says whose share it is: the subject of the figure before.
+		{"从被申请人看，县自然资源局18件，占比40.9%，县人社局9件，占比20.5%。",
+			[]string{"县自然资源局", "县自然资源局占比", "县人社局", "县人社局占比"}},
+		// 为 before the name (排名第一的单位为…) is a copula, not part of it.
+		{"案件较多的单位为区城管执法局12件，占比31.6%。",
+			[]string{"区城管执法局", "区城管执法局占比"}},
+		// A coverage rate takes the activity of the figure before.
+		{"开展“法治进社区”宣讲活动36场，覆盖率达85%。",
+			[]string{"法治进社区宣讲活动", "法治进社区宣讲活动覆盖率"}},
+		// A bare verb takes its object from the clause before.
+		{"每月组织机关干部开展民法典专题学习，全年累计开展12次。",
+			[]string{"全年累计开展民法典专题学习"}},
+		// Scope words that open a sentence or clause stay with the figures
+		// they govern: two 行政处罚 of different scope read differently.
+		{"全县共办理行政处罚案件1250件，其中简易程序案件870件；县本级办理行政处罚案件430件。",
+			[]string{"全县行政处罚案件", "全县简易程序案件", "县本级行政处罚案件"}},
+		{"2023年，全区受理行政复议申请56件；区本级受理行政复议申请21件。",
+			[]string{"全区受理行政复议申请", "区本级受理行政复议申请"}},
+		// 其中 governs its own clause when no wider scope does.
+		{"受理群众来信来访320件，其中来信95件、来访225件，办结率98%。",
+			[]string{"受理群众来信来访", "其中来信", "其中来访", "办结率"}},
+		// One number for a list of rates: the label shows the list.
+		{"全体执法人员实现参训率、考试率和合格率均为100%。",
+			[]string{"参训率、考试率和合格率"}},
+		{"企业开办全程网办、掌办率达到98%。",
+			[]string{"网办、掌办率"}},
+		// A long phrase is cut at a word boundary and keeps its head.
+		{"完成市场主体经济活动行政规范性文件公平竞争审查23件。",
+			[]string{"行政规范性文件公平竞争审查"}},
+		{"共有78户个体工商户因首次轻微违法行为免于行政处罚。",
+			[]string{"个体工商户因首次轻微违法行为"}},
+		// No quote marks, brackets or dates in a label.
+		{"办理“一件事”联办事项（含跨部门事项）46件。",
+			[]string{"一件事联办事项"}},
+		// 行为 is a word: the 为 is not trimmed.
+		{"查处无证经营行为15起。", []string{"查处无证经营行为"}},
+	}
+	for _, c := range cases {
+		figs := figuresOf(t, c.text)
+		var got []string
+		for _, f := range figs {
+			got = append(got, f.Label)
+			if n := utf8.RuneCountInString(f.Label); n > maxLabel {
+				t.Errorf("%q: label %q has %d runes", c.text, f.Label, n)
+			}
+			if strings.ContainsAny(f.Label, "“”\"()（）《》0123456789") {
+				t.Errorf("%q: label %q holds quote marks, brackets or digits", c.text, f.Label)
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(c.labels, "|") {
+			t.Errorf("%q:\n got  %q\n want %q", c.text, got, c.labels)
+		}
+	}
+}
+
+// TestKeepHead bounds labels at word boundaries from the end.
+func TestKeepHead(t *testing.T) {
+	cases := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"行政许可", 14, "行政许可"},
+		// After the last modifier's 的 within the bound.
+		{"由市司法局和市教育局联合举办的专题培训班", 10, "专题培训班"},
+		// 党员 would be split: the half word is dropped.
+		{"组织党员干部人人登台讲法治活动", 12, "干部人人登台讲法治活动"},
+	}
+	for _, c := range cases {
+		if got := keepHead(c.in, c.n); got != c.want {
+			t.Errorf("keepHead(%q, %d) = %q; want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
