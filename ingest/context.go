@@ -32,10 +32,10 @@ var (
 	labelTrimSuffixes = []string{"分别为", "均为", "共计", "合计", "总计", "累计", "达到", "共", "达", "计", "等", "的", "有", "约", "近", "超过", "逾", "以上"}
 	// labelCuts end the part of a long clause that is not the noun phrase
 	// ("我局共|承办行政诉讼案件", "为被申请人的|行政复议案件").
-	labelCuts = []string{"共", "的", "了", "在", "和", "中", "将", "把", "为", "召开", "开展", "组织", "办理", "完成", "处理", "实施", "实现", "达到"}
+	labelCuts = []string{"共", "的", "了", "在", "和", "中", "将", "把", "为", "召开", "开展", "组织", "办理", "完成", "处理", "实施", "实现", "达到", "包括", "对"}
 	// labelVerbCuts never open a noun phrase, so they cut before a short
 	// one too (全局实现|参考率).
-	labelVerbCuts = map[string]bool{"实现": true, "达到": true}
+	labelVerbCuts = map[string]bool{"实现": true, "达到": true, "包括": true}
 )
 
 var clauseDelimSet, sentenceEndSet = newRuneBits(clauseDelims), newRuneBits(sentenceEnds)

@@ -94,7 +94,8 @@ func keepHead(s string, n int) string {
 
 // listLabel widens last, the label of the last item of a list before a
 // number, to the items before it that share its head or leave it out:
-// 参考率、通过率和优秀率100% states three rates, 网办、掌办率 two. A list
+// 参考率、通过率和优秀率100% states three rates, 网办、掌办率 two, and
+// to the short items of a list closed by 等. A list
 // read out 分别 (respectively) has a number per item and stays as it is.
 func listLabel(before, last string) string {
 	at := strings.LastIndex(before, last)
@@ -102,6 +103,9 @@ func listLabel(before, last string) string {
 		return last
 	}
 	head := trailingRune(last)
+	// A list closed by 等 before its number is counted as a whole (种子、
+	// 农药、兽药等11类): its short items need not share a head.
+	enumerated := strings.HasSuffix(strings.TrimSpace(before), "等")
 	label := last
 	pre := before[:at]
 	for {
@@ -133,7 +137,7 @@ func listLabel(before, last string) string {
 		if k < 0 && n > utf8.RuneCountInString(last)+4 {
 			return label
 		}
-		if item == "" || strings.ContainsAny(item, "0123456789") || trailingRune(item) != head && (n > 2 || head != '率') ||
+		if item == "" || strings.ContainsAny(item, "0123456789") || trailingRune(item) != head && (n > 2 || head != '率') && !(enumerated && n <= 6) ||
 			utf8.RuneCountInString(label)+n+1 > maxLabel {
 			return label
 		}

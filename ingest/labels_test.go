@@ -39,6 +39,9 @@ func TestLabels(t *testing.T) {
 			[]string{"参训率、考试率和合格率"}},
 		{"企业开办全程网办、掌办率达到98%。",
 			[]string{"网办、掌办率"}},
+		// A list closed by 等 is counted as a whole.
+		{"双随机抽查包括餐饮、食品销售、药品零售等3类。",
+			[]string{"餐饮、食品销售、药品零售"}},
 		// A long phrase is cut at a word boundary and keeps its head.
 		{"完成市场主体经济活动行政规范性文件公平竞争审查23件。",
 			[]string{"行政规范性文件公平竞争审查"}},
