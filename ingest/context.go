@@ -25,6 +25,13 @@ const sentenceEnds = "。!?;;\n"
 // afterLabelStops end the noun phrase after a measure word.
 var afterLabelStops = []string{"进行", "参加", "被", "荣获", "获得", "获", "为", "在", "实行", "对", "向", "(", "“", "\""}
 
+// genericHeads name a kind of thing but not which: the modifier before
+// their 的 stays in the label.
+var genericHeads = map[string]bool{
+	"案件": true, "事项": true, "项目": true, "人员": true, "工作": true, "文件": true,
+	"问题": true, "情况": true, "单位": true, "企业": true,
+}
+
 // labelTrimPrefixes and labelTrimSuffixes are function words around the
 // noun phrase before a number.
 var (
@@ -146,6 +153,8 @@ func cutLabel(s string) string {
 			switch {
 			case single && rest < 2, !single && rest < 4:
 				continue
+			case c == "的" && genericHeads[s[i+len(c):]]:
+				continue // 复议后起诉的案件: 案件 alone says nothing
 			case single && !labelVerbCuts[c]:
 				// 公共服务 and 集中学法 hold 共 and 中 inside a word.
 				prev, next := trailingRune(s[:i]), leadingRune(s[i+len(c):])

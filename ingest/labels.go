@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,6 +45,33 @@ var scopeWords = []string{"市本级", "区本级", "县本级", "全市", "全�
 
 // listJoiners join the items of a list.
 var listJoiners = []string{"、", "以及", "和", "及", "与"}
+
+// lastJoiner is the last list joiner in s and where it is, or -1: 和 in
+// 和谐 or 与 in 参与 joins nothing.
+func lastJoiner(s string) (int, string) {
+	k, kj := -1, ""
+	for _, o := range listJoiners {
+		for end := len(s); end > k; {
+			i := strings.LastIndex(s[:end], o)
+			if i <= k {
+				break
+			}
+			if o == "、" || len(o) > len("和") || !inWord(s, i, o) {
+				k, kj = i, o
+				break
+			}
+			end = i
+		}
+	}
+	return k, kj
+}
+
+// inWord says whether the one-rune w at i of s is part of a word with the
+// rune before or after it.
+func inWord(s string, i int, w string) bool {
+	lex := lexicon()
+	return lex.has(string(trailingRune(s[:i]))+w) || lex.has(w+string(leadingRune(s[i+len(w):])))
+}
 
 // cleanLabel drops what a label should not show: quote marks, brackets
 // with their asides, dates and document numbers (cleanPhrase, as for the
@@ -110,16 +138,11 @@ func listLabel(before, last string) string {
 	pre := before[:at]
 	for {
 		j := suffixOf(pre, listJoiners...)
-		if j == "" || utf8.RuneCountInString(j) == 1 && j != "、" && lexicon().has(string(trailingRune(strings.TrimSuffix(pre, j)))+j) {
+		if j == "" || j != "、" && len(j) == len("和") && inWord(pre, len(pre)-len(j), j) {
 			return label
 		}
 		pre = strings.TrimSuffix(pre, j)
-		k, kj := -1, ""
-		for _, o := range listJoiners {
-			if i := strings.LastIndex(pre, o); i > k {
-				k, kj = i, o
-			}
-		}
+		k, kj := lastJoiner(pre)
 		var item string
 		if k < 0 {
 			item = cleanLabel(trimLabel(cutLabel(pre)))
@@ -158,11 +181,17 @@ func (r *Report) sentenceLabels(ln line, raws []rawFigure, befores []string) {
 	borrowed := make([]bool, len(raws))
 	for i := range raws {
 		f := &raws[i]
-		if f.zero {
+		if f.zero || borrowed[i] {
 			continue
 		}
 		sa := r.sentenceStart(ln, f.a)
+		if n := r.respectively(ln, raws[i:], befores[i:]); n > 0 {
+			for j := i; j < i+n; j++ {
+				borrowed[j] = true
+			}
+		}
 		switch {
+		case borrowed[i]:
 		case isGeneric(f.label):
 			// The figure's own clause may say whose share it is
 			// (住建领域即将移交7个方面).
@@ -182,15 +211,90 @@ func (r *Report) sentenceLabels(ln line, raws []rawFigure, befores []string) {
 				f.label = f.label + keepHead(obj, maxLabel-utf8.RuneCountInString(f.label))
 			}
 		}
-		if scope := r.scopeOf(sa, f.a); scope != "" && f.label != "" && !strings.Contains(f.label, scope) {
-			f.label = scope + keepHead(f.label, maxLabel-utf8.RuneCountInString(scope))
+		r.addScope(sa, f)
+	}
+}
+
+// addScope puts the scope governing f before its label.
+func (r *Report) addScope(sa int, f *rawFigure) {
+	if scope := r.scopeOf(sa, f.a); scope != "" && f.label != "" && !strings.Contains(f.label, scope) {
+		f.label = scope + keepHead(f.label, maxLabel-utf8.RuneCountInString(scope))
+	}
+}
+
+// respectively labels a run of figures read out 分别 against a list
+// (主要为行政处罚和举报投诉处理,分别占比30.6%、23.5%; 参考率和通过率分别为
+// 98%、95%): each takes its item of the list and the word after 分别. It
+// returns how many figures it labelled, 0 when the list and the run do
+// not pair up.
+func (r *Report) respectively(ln line, raws []rawFigure, befores []string) int {
+	at := strings.LastIndex(befores[0], "分别")
+	if at < 0 || raws[0].zero {
+		return 0
+	}
+	word := trimLabel(befores[0][at+len("分别"):])
+	if prefixOf(word, "为", "是", "达", "占到") == word {
+		word = "" // 分别为: the items are the labels
+	}
+	list := befores[0][:at]
+	if !strings.ContainsFunc(list, isHan) {
+		// The list is the clause before: from the clause's start back to
+		// the delimiter before it.
+		end := raws[0].a - len(befores[0])
+		start := max(ln.start, end-maxSentence)
+		list = strings.TrimRightFunc(r.norm[start:end], func(ch rune) bool { return isClauseDelim(ch) || ch == ' ' })
+		if i := strings.LastIndexAny(list, clauseDelims); i >= 0 {
+			_, size := utf8.DecodeRuneInString(list[i:])
+			list = list[i+size:]
 		}
 	}
+	items := listItems(list)
+	n := 1
+	for n < len(raws) && !raws[n].zero && strings.Trim(befores[n], "、和及与 ") == "" {
+		n++
+	}
+	if len(items) != n || n < 2 {
+		return 0
+	}
+	sa := r.sentenceStart(ln, raws[0].a)
+	for j := range n {
+		raws[j].label = keepHead(items[j], maxLabel-utf8.RuneCountInString(word)) + word
+		r.addScope(sa, &raws[j])
+	}
+	return n
+}
+
+// listItems splits the list that ends s into its items, the first read
+// back to a verb or function word (主要为|行政处罚和举报投诉处理).
+func listItems(s string) []string {
+	if strings.ContainsAny(s, "0123456789") {
+		return nil
+	}
+	var items []string
+	for {
+		k, kj := lastJoiner(s)
+		if k < 0 {
+			break
+		}
+		item := cleanLabel(trimLabel(s[k+len(kj):]))
+		if item == "" {
+			return nil
+		}
+		items = append(items, item)
+		s = s[:k]
+	}
+	first := cleanLabel(trimLabel(cutLabel(s)))
+	if first == "" || len(items) == 0 {
+		return nil
+	}
+	items = append(items, first)
+	slices.Reverse(items)
+	return items
 }
 
 // sentenceStart is where the sentence holding byte i of the line starts.
 func (r *Report) sentenceStart(ln line, i int) int {
-	for i > ln.start {
+	for from := i; i > ln.start && from-i < maxSentence; {
 		ch, size := utf8.DecodeLastRuneInString(r.norm[ln.start:i])
 		if sentenceEndSet.has(ch) {
 			break

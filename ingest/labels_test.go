@@ -90,3 +90,29 @@ func TestKeepHead(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelsRespectively pairs a run of figures read out 分别 with the
+// items of the list before it.
+func TestLabelsRespectively(t *testing.T) {
+	cases := []struct {
+		text   string
+		labels []string
+	}{
+		{"从案件类型看，主要为行政强制和政府信息公开，分别占比41.2%、17.6%。",
+			[]string{"行政强制占比", "政府信息公开占比"}},
+		{"新招录人员参训率和考试通过率分别为100%、96.5%。",
+			[]string{"新招录人员参训率", "考试通过率"}},
+		// A list that does not pair up with the run is left alone.
+		{"行政处罚、行政许可和行政检查分别为12件、30件。",
+			[]string{"行政检查", ""}},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, f := range figuresOf(t, c.text) {
+			got = append(got, f.Label)
+		}
+		if strings.Join(got, "|") != strings.Join(c.labels, "|") {
+			t.Errorf("%q:\n got  %q\n want %q", c.text, got, c.labels)
+		}
+	}
+}
