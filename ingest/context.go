@@ -23,7 +23,10 @@ const maxSentence = 600
 const sentenceEnds = "。!?;;\n"
 
 // afterLabelStops end the noun phrase after a measure word.
-var afterLabelStops = []string{"进行", "参加", "被", "荣获", "获得", "获", "为", "在", "实行", "对", "向", "(", "“", "\""}
+// Adverbs open the verb phrase that follows the noun (14件行政争议化解案件|
+// 积极开展工作, 62家新注册餐饮单位|全部纳入…).
+var afterLabelStops = []string{"进行", "参加", "被", "荣获", "获得", "获", "为", "在", "实行", "对", "向", "(", "“", "\"",
+	"积极", "全部", "全面", "主动", "依法", "均", "已"}
 
 // genericHeads name a kind of thing but not which: the modifier before
 // their 的 stays in the label.
@@ -36,7 +39,8 @@ var genericHeads = map[string]bool{
 // noun phrase before a number.
 var (
 	labelTrimPrefixes = []string{"全年共", "全年", "其中", "共有", "另有", "累计", "先后", "分别", "相关", "实现", "现", "另", "共", "有", "对", "将", "为"}
-	labelTrimSuffixes = []string{"分别为", "均为", "共计", "合计", "总计", "累计", "达到", "共", "达", "计", "等", "的", "有", "约", "近", "超过", "逾", "以上"}
+	labelTrimSuffixes = []string{"分别为", "均为", "共计", "合计", "总计", "累计", "达到", "共", "达", "计", "等", "的", "有", "约", "近", "超过", "逾", "以上",
+		"提升至", "提高至", "提升到", "提高到", "缩短至", "缩减至", "压缩至", "降低至", "下降至", "减少至", "增加至", "增长至", "提速至", "降至"}
 	// labelCuts end the part of a long clause that is not the noun phrase
 	// ("我局共|承办行政诉讼案件", "为被申请人的|行政复议案件").
 	labelCuts = []string{"共", "的", "了", "在", "和", "中", "将", "把", "为", "召开", "开展", "组织", "办理", "完成", "处理", "实施", "实现", "达到", "包括", "对"}
@@ -85,7 +89,8 @@ func label(f *rawFigure, ctx figureContext) string {
 	// Chinese puts the counted noun after the measure word (8名持有执法证
 	// 人员); only when the clause ends with the unit is it the phrase before
 	// (行政复议案件4件,).
-	if after != "" && utf8.RuneCountInString(after) >= 2 {
+	// A unit tail (1.96个/件) is no noun phrase.
+	if after != "" && utf8.RuneCountInString(after) >= 2 && isHan(leadingRune(after)) {
 		return cutLabelRunes(after, maxNounLabel)
 	}
 	return before
@@ -118,6 +123,10 @@ func indexWord(s, stop string) int {
 // (参考率、通过率和优秀率) is kept whole, for the number belongs to each.
 func beforeLabel(ctx figureContext) string {
 	before := ctx.before
+	// A figure inside brackets is named inside them: (通过网上渠道申请8件).
+	if i := strings.LastIndex(before, "("); i >= 0 && !strings.Contains(before[i:], ")") {
+		before = before[i+len("("):]
+	}
 	if i := strings.LastIndex(before, "、"); i >= 0 {
 		before = before[i+len("、"):]
 	}

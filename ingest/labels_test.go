@@ -50,6 +50,15 @@ func TestLabels(t *testing.T) {
 		// No quote marks, brackets or dates in a label.
 		{"办理“一件事”联办事项（含跨部门事项）46件。",
 			[]string{"一件事联办事项"}},
+		// A figure inside brackets is named inside them.
+		{"共收到政府信息公开申请42件（通过在线平台申请31件）。",
+			[]string{"收到政府信息公开申请", "通过在线平台申请"}},
+		// An adverb opens the verb phrase after the counted noun.
+		{"对12家重点排污企业全部实施“双随机”检查。",
+			[]string{"重点排污企业"}},
+		// The verb of a change is no part of what is counted; nor is a unit tail.
+		{"平均审批时限压缩至3个工作日，人均办件量为2.5件/日。",
+			[]string{"平均审批时限", "人均办件量"}},
 		// 行为 is a word: the 为 is not trimmed.
 		{"查处无证经营行为15起。", []string{"查处无证经营行为"}},
 	}
