@@ -38,7 +38,7 @@ var genericHeads = map[string]bool{
 // labelTrimPrefixes and labelTrimSuffixes are function words around the
 // noun phrase before a number.
 var (
-	labelTrimPrefixes = []string{"全年共", "全年", "其中", "共有", "另有", "累计", "先后", "分别", "相关", "实现", "现", "另", "共", "有", "对", "将", "为"}
+	labelTrimPrefixes = []string{"全年共", "全年", "其中", "共有", "另有", "累计", "先后", "分别", "相关", "实现", "目前已", "目前", "现已", "并同时", "同时", "并", "现", "另", "共", "有", "对", "将", "为"}
 	labelTrimSuffixes = []string{"分别为", "均为", "共计", "合计", "总计", "累计", "达到", "共", "达", "计", "等", "的", "有", "约", "近", "超过", "逾", "以上",
 		"提升至", "提高至", "提升到", "提高到", "缩短至", "缩减至", "压缩至", "降低至", "下降至", "减少至", "增加至", "增长至", "提速至", "降至"}
 	// labelCuts end the part of a long clause that is not the noun phrase
@@ -203,7 +203,7 @@ func trimLabel(s string) string {
 		if rest, ok := strings.CutSuffix(s, "为"); ok && rest != "" && !lexicon().has(string(trailingRune(rest))+"为") {
 			s, changed = rest, true
 		}
-		s = strings.Trim(s, " \t“”\"《》<>()「」‘’")
+		s = strings.Trim(s, " \t“”\"《》<>()「」‘’-—_·:")
 	}
 	if strings.ContainsAny(s, "0123456789") || !strings.ContainsFunc(s, isHan) {
 		return ""
