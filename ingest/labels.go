@@ -37,6 +37,21 @@ var bareVerbs = map[string]bool{
 	"处理": true, "实施": true, "学习": true, "举行": true,
 }
 
+// outcomeVerbs end the handling of cases counted before them: 审结117件
+// after 行政诉讼案件115件 is 行政诉讼案件审结.
+var outcomeList = []string{"审结", "办结", "结案", "败诉", "胜诉", "纠错", "撤诉", "调撤", "化解", "调解", "受理", "立案"}
+
+// caseNouns end the labels of counts whose outcomes may follow.
+var caseNouns = []string{"案件", "申请", "诉讼", "复议", "投诉", "举报", "信访", "纠纷", "争议"}
+
+var outcomeVerbs = func() map[string]bool {
+	m := map[string]bool{}
+	for _, v := range outcomeList {
+		m[v] = true
+	}
+	return m
+}()
+
 // scopeWords open a clause or a sentence and say over what the figures
 // that follow are counted: 全市…行政许可16634件 and 市本级…行政许可9310件
 // are different figures. 其中 is a part of the figure before; a wider
@@ -209,6 +224,19 @@ func (r *Report) sentenceLabels(ln line, raws []rawFigure, befores []string) {
 		case bareVerbs[f.label]:
 			if obj := r.objectBefore(sa, f.a-len(befores[i]), f.label); obj != "" {
 				f.label = f.label + keepHead(obj, maxLabel-utf8.RuneCountInString(f.label))
+			}
+		case outcomeVerbs[f.label]:
+			// 行政诉讼案件115件,审结117件,败诉12件: the outcome is of the
+			// count before it, unless that count is itself an outcome.
+			for j := i - 1; j >= 0 && raws[j].a >= sa; j-- {
+				g := raws[j]
+				if g.zero || borrowed[j] || g.label == "" {
+					continue
+				}
+				if g.unit == f.unit && suffixOf(g.label, caseNouns...) != "" && !strings.Contains(g.label, f.label) {
+					f.label, borrowed[i] = keepHead(strings.TrimPrefix(g.label, "其中"), maxLabel-utf8.RuneCountInString(f.label))+f.label, true
+				}
+				break
 			}
 		}
 		r.addScope(sa, f)

@@ -25,6 +25,12 @@ func TestLabels(t *testing.T) {
 		// A bare verb takes its object from the clause before.
 		{"每月组织机关干部开展民法典专题学习，全年累计开展12次。",
 			[]string{"全年累计开展民法典专题学习"}},
+		// An outcome names the cases counted before it.
+		{"全年共办理行政诉讼案件24件，审结21件，败诉2件。",
+			[]string{"全年行政诉讼案件", "全年行政诉讼案件审结", "全年行政诉讼案件败诉"}},
+		// Not when the count before is of something else.
+		{"培训乡镇街道执法人员320人次，调解纠纷45件。",
+			[]string{"培训乡镇街道执法人员", "调解纠纷"}},
 		// Scope words that open a sentence or clause stay with the figures
 		// they govern: two 行政处罚 of different scope read differently.
 		{"全县共办理行政处罚案件1250件，其中简易程序案件870件；县本级办理行政处罚案件430件。",
