@@ -39,18 +39,13 @@ var bareVerbs = map[string]bool{
 
 // outcomeVerbs end the handling of cases counted before them: 审结117件
 // after 行政诉讼案件115件 is 行政诉讼案件审结.
-var outcomeList = []string{"审结", "办结", "结案", "败诉", "胜诉", "纠错", "撤诉", "调撤", "化解", "调解", "受理", "立案"}
+var outcomeVerbs = map[string]bool{
+	"审结": true, "办结": true, "结案": true, "败诉": true, "胜诉": true, "纠错": true,
+	"撤诉": true, "调撤": true, "化解": true, "调解": true, "受理": true, "立案": true,
+}
 
 // caseNouns end the labels of counts whose outcomes may follow.
 var caseNouns = []string{"案件", "申请", "诉讼", "复议", "投诉", "举报", "信访", "纠纷", "争议"}
-
-var outcomeVerbs = func() map[string]bool {
-	m := map[string]bool{}
-	for _, v := range outcomeList {
-		m[v] = true
-	}
-	return m
-}()
 
 // scopeWords open a clause or a sentence and say over what the figures
 // that follow are counted: 全市…行政许可16634件 and 市本级…行政许可9310件
