@@ -23,16 +23,30 @@ const maxSentence = 600
 const sentenceEnds = "。!?;;\n"
 
 // afterLabelStops end the noun phrase after a measure word.
-var afterLabelStops = []string{"进行", "参加", "被", "荣获", "获得", "获", "为", "在", "实行", "对", "向", "(", "“", "\""}
+// Adverbs open the verb phrase that follows the noun (14件行政争议化解案件|
+// 积极开展工作, 62家新注册餐饮单位|全部纳入…).
+var afterLabelStops = []string{"进行", "参加", "被", "荣获", "获得", "获", "为", "在", "实行", "对", "向", "(", "“", "\"",
+	"积极", "全部", "全面", "主动", "依法", "均", "已"}
+
+// genericHeads name a kind of thing but not which: the modifier before
+// their 的 stays in the label.
+var genericHeads = map[string]bool{
+	"案件": true, "事项": true, "项目": true, "人员": true, "工作": true, "文件": true,
+	"问题": true, "情况": true, "单位": true, "企业": true,
+}
 
 // labelTrimPrefixes and labelTrimSuffixes are function words around the
 // noun phrase before a number.
 var (
-	labelTrimPrefixes = []string{"全年共", "全年", "其中", "共有", "另有", "累计", "先后", "分别", "现", "另", "共", "有", "对", "将", "为"}
-	labelTrimSuffixes = []string{"分别为", "均为", "共计", "合计", "总计", "累计", "达到", "共", "达", "计", "等", "的", "有", "约", "近", "超过", "逾", "以上"}
+	labelTrimPrefixes = []string{"全年共", "全年", "其中", "共有", "另有", "累计", "先后", "分别", "相关", "实现", "目前已", "目前", "现已", "并同时", "同时", "并", "现", "另", "共", "有", "对", "将", "为"}
+	labelTrimSuffixes = []string{"分别为", "均为", "共计", "合计", "总计", "累计", "达到", "共", "达", "计", "等", "的", "有", "约", "近", "超过", "逾", "以上",
+		"提升至", "提高至", "提升到", "提高到", "缩短至", "缩减至", "压缩至", "降低至", "下降至", "减少至", "增加至", "增长至", "提速至", "降至"}
 	// labelCuts end the part of a long clause that is not the noun phrase
 	// ("我局共|承办行政诉讼案件", "为被申请人的|行政复议案件").
-	labelCuts = []string{"共", "的", "了", "在", "和", "中", "将", "把", "召开", "开展", "组织", "办理", "完成", "处理", "实施"}
+	labelCuts = []string{"共", "的", "了", "在", "和", "中", "将", "把", "为", "召开", "开展", "组织", "办理", "完成", "处理", "实施", "实现", "达到", "包括", "对"}
+	// labelVerbCuts never open a noun phrase, so they cut before a short
+	// one too (全局实现|参考率).
+	labelVerbCuts = map[string]bool{"实现": true, "达到": true, "包括": true}
 )
 
 var clauseDelimSet, sentenceEndSet = newRuneBits(clauseDelims), newRuneBits(sentenceEnds)
@@ -66,29 +80,64 @@ func label(f *rawFigure, ctx figureContext) string {
 	if f.unit != "%" && f.unit != "元" && f.unit != "倍" && f.unit != "" {
 		after = strings.TrimLeft(strings.TrimPrefix(ctx.after, "的"), " ")
 		for _, stop := range afterLabelStops {
-			if i := strings.Index(after, stop); i >= 0 {
+			if i := indexWord(after, stop); i >= 0 {
 				after = after[:i]
 			}
 		}
-		after = trimLabel(after)
+		after = cleanLabel(trimLabel(after))
 	}
 	// Chinese puts the counted noun after the measure word (8名持有执法证
 	// 人员); only when the clause ends with the unit is it the phrase before
 	// (行政复议案件4件,).
-	if after != "" && utf8.RuneCountInString(after) >= 2 {
-		return firstRunes(after, 14)
+	// A unit tail (1.96个/件) is no noun phrase.
+	if after != "" && utf8.RuneCountInString(after) >= 2 && isHan(leadingRune(after)) {
+		return cutLabelRunes(after, maxNounLabel)
 	}
-	return lastRunes(before, 14)
+	return before
+}
+
+// indexWord is the first index of stop in s where a one-rune stop is not
+// part of a word (为 in 行为, 在 in 存在), or -1.
+func indexWord(s, stop string) int {
+	if utf8.RuneCountInString(stop) > 1 {
+		return strings.Index(s, stop)
+	}
+	lex := lexicon()
+	for from := 0; from < len(s); {
+		i := strings.Index(s[from:], stop)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		prev, next := trailingRune(s[:i]), leadingRune(s[i+len(stop):])
+		if !lex.has(string(prev)+stop) && !lex.has(stop+string(next)) {
+			return i
+		}
+		from = i + len(stop)
+	}
+	return -1
 }
 
 // beforeLabel is the noun phrase nearest the number in the clause before
-// it, from the last item of a list on.
+// it, from the last item of a list on; a list whose items share their head
+// (参考率、通过率和优秀率) is kept whole, for the number belongs to each.
 func beforeLabel(ctx figureContext) string {
 	before := ctx.before
+	// A figure inside brackets is named inside them: (通过网上渠道申请8件).
+	if i := strings.LastIndex(before, "("); i >= 0 && !strings.Contains(before[i:], ")") {
+		before = before[i+len("("):]
+	}
 	if i := strings.LastIndex(before, "、"); i >= 0 {
 		before = before[i+len("、"):]
 	}
-	return trimLabel(cutLabel(before))
+	last := cleanLabel(trimLabel(cutLabel(before)))
+	if last == "" {
+		return ""
+	}
+	if list := listLabel(ctx.before, last); list != last {
+		return keepHead(list, maxLabel)
+	}
+	return keepHead(last, maxNounLabel)
 }
 
 // cutLabel keeps the part of the clause after the last function word or
@@ -109,11 +158,13 @@ func cutLabel(s string) string {
 				continue
 			}
 			rest := utf8.RuneCountInString(s[i+len(c):])
-			single := utf8.RuneCountInString(c) == 1
+			single := utf8.RuneCountInString(c) == 1 || labelVerbCuts[c]
 			switch {
 			case single && rest < 2, !single && rest < 4:
 				continue
-			case single:
+			case c == "的" && genericHeads[s[i+len(c):]]:
+				continue // 复议后起诉的案件: 案件 alone says nothing
+			case single && !labelVerbCuts[c]:
 				// 公共服务 and 集中学法 hold 共 and 中 inside a word.
 				prev, next := trailingRune(s[:i]), leadingRune(s[i+len(c):])
 				if lex.has(string(prev)+c) || lex.has(c+string(next)) {
@@ -148,7 +199,11 @@ func trimLabel(s string) string {
 		if q := suffixOf(s, labelTrimSuffixes...); q != "" && len(q) < len(s) {
 			s, changed = s[:len(s)-len(q)], true
 		}
-		s = strings.Trim(s, " \t“”\"《》<>()「」‘’")
+		// 调解率为, 数量为: but 行为 and 作为 are words.
+		if rest, ok := strings.CutSuffix(s, "为"); ok && rest != "" && !lexicon().has(string(trailingRune(rest))+"为") {
+			s, changed = rest, true
+		}
+		s = strings.Trim(s, " \t“”\"《》<>()「」‘’-—_·:")
 	}
 	if strings.ContainsAny(s, "0123456789") || !strings.ContainsFunc(s, isHan) {
 		return ""

@@ -80,10 +80,12 @@ func ExtractFigures(r *Report, cat *fazhi.Catalog) []Figure {
 		sortRaw(raws)
 		prevEnd := ln.start
 		var did *peopleDid // the last count of people that said what they did
+		befores := make([]string, len(raws))
 		for i := range raws {
 			f := &raws[i]
 			if f.indicator == "" { // zero forms come with theirs
 				ctx := r.context(ln, f, prevEnd)
+				befores[i] = ctx.before
 				f.indicator = matcher.match(ctx, f.unit)
 				f.label = label(f, ctx)
 				if unitClass(f.unit) == "people" {
@@ -97,7 +99,10 @@ func ExtractFigures(r *Report, cat *fazhi.Catalog) []Figure {
 				}
 			}
 			prevEnd = f.b
-			out = append(out, r.dress(ln, f))
+		}
+		r.sentenceLabels(ln, raws, befores)
+		for i := range raws {
+			out = append(out, r.dress(ln, &raws[i]))
 		}
 	}
 	return out

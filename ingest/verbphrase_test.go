@@ -92,10 +92,11 @@ func TestPeopleByVerbPhrase(t *testing.T) {
 		// Candidates, then passes stated with the object left out: the
 		// passes take the object of the candidates (考试|通过) and are
 		// bounded by them, as the pass rate says.
+		// The scope word opening the sentence (全年) governs all three.
 		{"全年共组织45名执法人员参加行政执法资格考试，通过42人，通过率93.3%。", []wantFigure{
-			{45, "名", "", "执法人员参加行政执法资格考试", "enforcement_exam_takers"},
-			{42, "人", "", "通过行政执法资格考试", "enforcement_exam_passed"},
-			{93.3, "%", "", "通过率", "enforcement_exam_pass_rate"},
+			{45, "名", "", "全年执法人员参加行政执法资格考试", "enforcement_exam_takers"},
+			{42, "人", "", "全年通过行政执法资格考试", "enforcement_exam_passed"},
+			{93.3, "%", "", "全年通过率", "enforcement_exam_pass_rate"},
 		}},
 		// More passes than candidates: not the passes of that exam.
 		{"组织45名执法人员参加行政执法资格考试，通过50人。", []wantFigure{
