@@ -59,15 +59,28 @@ func indicatorMatcherFor(cat *fazhi.Catalog) *indicatorMatcher {
 // match returns the code of the indicator whose name or alias appears in
 // ctx and whose unit fits the figure's, preferring the longest term and,
 // among equals, the one nearest the number (the end of before), then the
-// first in the catalogue.
+// first in the catalogue. What the measure word counts can rule a term out:
+// a head noun of countedHeads admits only terms that end in it, and a count
+// of parties (户, 家) takes only a case count that its predicate names.
 func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
-	class := unitClass(unit)
 	var buf [32]termHit
 	hits := m.termsIn(ctx, buf[:0])
+	if len(hits) == 0 {
+		return ""
+	}
+	head, _ := countedHead(ctx)
+	entity := entityUnits[unit]
 	best, bestScore, bestIndex := "", 0, len(m.terms)
 	for _, h := range hits {
 		t := m.terms[h.term]
-		if !unitsFit(t, class) {
+		switch {
+		case head != "" && !strings.HasSuffix(t.text, head):
+			continue
+		case entity:
+			if h.at < len(ctx.before) || !countsCases(t.unit) {
+				continue
+			}
+		case !unitFits(unit, t.unit):
 			continue
 		}
 		score := h.score(ctx, t.text, hits)
@@ -83,12 +96,11 @@ func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 // 执法证件申领|资格考试 is taking an exam, not holding a certificate. Else the
 // longest term in it, then the first in the catalogue.
 func (m *indicatorMatcher) matchPhrase(s, unit string) string {
-	class := unitClass(unit)
 	var buf [32]termHit
 	best, bestHead, bestRunes, bestIndex := "", false, 0, len(m.terms)
 	for _, h := range m.termsIn(figureContext{joined: s}, buf[:0]) {
 		t := m.terms[h.term]
-		if !unitsFit(t, class) {
+		if !unitFits(unit, t.unit) {
 			continue
 		}
 		head, runes := h.at+len(t.text) == len(s), utf8.RuneCountInString(t.text)
@@ -158,18 +170,6 @@ func (h termHit) score(ctx figureContext, text string, hits []termHit) int {
 		return 4 * runes
 	}
 	return 0
-}
-
-func unitsFit(t indicatorTerm, class string) bool {
-	switch {
-	case t.class == "rate" || class == "rate":
-		return t.class == class
-	case t.class == "money" || class == "money":
-		return t.class == class
-	case class == "":
-		return true // a list item whose unit was cut off
-	}
-	return t.class == class || t.unit == "人次" && class == "people"
 }
 
 // matchZero returns the indicator and term that text starts with, for zero
