@@ -172,17 +172,63 @@ func (h termHit) score(ctx figureContext, text string, hits []termHit) int {
 	return 0
 }
 
-// matchZero returns the indicator and term that text starts with, for zero
-// forms such as 零撤改 or 未制定规范性文件.
-func (m *indicatorMatcher) matchZero(text string) (indicatorTerm, bool) {
+// zeroTails may follow what a zero form negates without changing it:
+// 未发生行政诉讼案件, 无行政败诉情况.
+var zeroTails = []string{"案件", "情况", "情形", "事件", "现象"}
+
+// zeroStops end the phrase a zero form negates: 未发生行政诉讼和行政复议.
+const zeroStops = "和及与或并的"
+
+// matchZero returns the indicator whose term ends the phrase that text
+// starts with, and the phrase's length in bytes without its tail, for zero
+// forms such as 零撤改, 未制定规范性文件 or 无行政败诉. Chinese phrases end in
+// their head, so the negated thing is the term at the end: in
+// 未发生规范性文件被撤销 it is the 撤销, not the documents. What comes before
+// that term must be a shortening of the same indicator's name (行政|败诉 of
+// 行政诉讼败诉), or name the whole that the catalogue bounds it by
+// (行政复议案件|被纠错); else the phrase says something else (无需|行政许可).
+func (m *indicatorMatcher) matchZero(text string) (indicatorTerm, int, bool) {
+	phrase := text
+	for i, r := range text {
+		if !isHan(r) || strings.ContainsRune(zeroStops, r) || utf8.RuneCountInString(text[:i]) >= 16 {
+			phrase = text[:i]
+			break
+		}
+	}
+	for {
+		tail := suffixOf(phrase, zeroTails...)
+		if tail == "" || tail == phrase {
+			break
+		}
+		phrase = phrase[:len(phrase)-len(tail)]
+	}
 	var best indicatorTerm
 	for _, t := range m.terms {
-		if t.class == "rate" || t.class == "money" {
+		if t.class == "rate" || t.class == "money" || len(t.text) <= len(best.text) || !strings.HasSuffix(phrase, t.text) {
 			continue
 		}
-		if strings.HasPrefix(text, t.text) && len(t.text) > len(best.text) {
+		if m.modifies(phrase[:len(phrase)-len(t.text)], t.code) {
 			best = t
 		}
 	}
-	return best, best.code != ""
+	return best, len(phrase), best.code != ""
+}
+
+// modifies says whether pre may stand before a term of indicator code in a
+// zero form: nothing, the start of one of its names (行政 of 行政诉讼败诉), or
+// a name of the indicator that bounds it (行政复议案件 before 被纠错).
+func (m *indicatorMatcher) modifies(pre, code string) bool {
+	if pre == "" {
+		return true
+	}
+	whole := strings.TrimSuffix(pre, "案件")
+	for _, t := range m.terms {
+		switch {
+		case t.code == code && len(pre) < len(t.text) && strings.HasPrefix(t.text, pre):
+			return true
+		case (t.text == whole || t.text == pre) && m.isPart(code, t.code):
+			return true
+		}
+	}
+	return false
 }
