@@ -76,3 +76,18 @@ func leadingHan(s string) string {
 	}
 	return s
 }
+
+// rateNamed returns where in before the last rate word ends (…率, …比例),
+// or -1. A percentage is the rate named right before it: in
+// "参考率、通过率和优秀率100%" it is 优秀率, so the catalogue's 通过率 does not
+// name it.
+func rateNamed(before string) int {
+	end := -1
+	if i := strings.LastIndex(before, "率"); i >= 0 {
+		end = i + len("率")
+	}
+	if i := strings.LastIndex(before, "比例"); i >= 0 {
+		end = max(end, i+len("比例"))
+	}
+	return end
+}

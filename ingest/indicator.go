@@ -60,8 +60,9 @@ func indicatorMatcherFor(cat *fazhi.Catalog) *indicatorMatcher {
 // ctx and whose unit fits the figure's, preferring the longest term and,
 // among equals, the one nearest the number (the end of before), then the
 // first in the catalogue. What the measure word counts can rule a term out:
-// a head noun of countedHeads admits only terms that end in it, and a count
-// of parties (户, 家) takes only a case count that its predicate names.
+// a head noun of countedHeads admits only terms that end in it, a
+// percentage takes only the rate named last before it, and a count of
+// parties (户, 家) takes only a case count that its predicate names.
 func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 	var buf [32]termHit
 	hits := m.termsIn(ctx, buf[:0])
@@ -69,6 +70,10 @@ func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 		return ""
 	}
 	head, _ := countedHead(ctx)
+	rate := -1
+	if unit == "%" {
+		rate = rateNamed(ctx.before)
+	}
 	entity := entityUnits[unit]
 	best, bestScore, bestIndex := "", 0, len(m.terms)
 	for _, h := range hits {
@@ -76,6 +81,8 @@ func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 		switch {
 		case head != "" && !strings.HasSuffix(t.text, head):
 			continue
+		case h.at+len(t.text) < rate:
+			continue // another rate is named nearer the number
 		case entity:
 			if h.at < len(ctx.before) || !countsCases(t.unit) {
 				continue
