@@ -60,7 +60,7 @@ func TestUnitFamiliesDecideIndicator(t *testing.T) {
 		{"为16家企业开展法治体检,举办普法活动3场。", "3场", "law_publicity_events"},
 		{"组织开展普法活动20次。", "20次", ""},
 		// A percentage is the rate named right before it.
-		{"执法人员资格考试通过率达98%。", "98%", "enforcement_exam_pass_rate"},
+		{"执法人员资格考试通过率达98%。", "达98%", "enforcement_exam_pass_rate"},
 		{"干部学法考试参考率、通过率和优秀率均为100%。", "100%", ""},
 		{"行政机关负责人出庭应诉率100%,败诉率为5.2%。", "100%", "head_appearance_rate"},
 		{"行政机关负责人出庭应诉率100%,败诉率为5.2%。", "5.2%", "litigation_loss_rate"},
