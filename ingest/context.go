@@ -207,9 +207,11 @@ func (r *Report) zeroFigures(ln line, m *indicatorMatcher) []rawFigure {
 			continue
 		}
 		if t, n, ok := m.matchZero(s[j:]); ok {
+			label := s[j : j+n]
+			label = label[len(prefixOf(label, zeroQuantifiers...)):]
 			out = append(out, rawFigure{
 				a: i, b: j + n, numA: i, unit: t.unit, number: "0",
-				indicator: t.code, label: s[j : j+n], conf: 0.65, zero: true,
+				indicator: t.code, label: label, conf: 0.65, zero: true,
 			})
 		}
 		i = j

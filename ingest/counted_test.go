@@ -81,12 +81,16 @@ func TestZeroFormsNegateTheHead(t *testing.T) {
 		"本年度审结的行政诉讼中无行政败诉情况。": "litigation_lost",
 		"全年未发生行政复议案件被纠错情形。":   "reconsideration_corrected",
 		"行政复议实现零纠错。":          "reconsideration_corrected",
+		"全年未发生一起行政诉讼败诉案件。":    "litigation_lost",
 	}
 	for text, code := range zero {
 		figs := figuresOf(t, text)
 		if len(figs) != 1 || figs[0].Indicator != code || figs[0].Value != 0 {
 			t.Errorf("%q: %+v; want one zero figure of %s", text, figs, code)
 		}
+	}
+	if figs := figuresOf(t, "全年未发生一起行政诉讼败诉案件。"); len(figs) == 1 && figs[0].Label != "行政诉讼败诉" {
+		t.Errorf("zero figure labelled %q, want the negated term 行政诉讼败诉", figs[0].Label)
 	}
 	for _, text := range []string{
 		"全年未发生规范性文件被撤销、行政执法决定被确认违法的情况。",

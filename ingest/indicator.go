@@ -183,6 +183,9 @@ func (h termHit) score(ctx figureContext, text string, hits []termHit) int {
 // 未发生行政诉讼案件, 无行政败诉情况.
 var zeroTails = []string{"案件", "情况", "情形", "事件", "现象"}
 
+// zeroQuantifiers may open the negated phrase: 未发生一起行政诉讼.
+var zeroQuantifiers = []string{"一起", "一件", "一例", "任何"}
+
 // zeroStops end the phrase a zero form negates: 未发生行政诉讼和行政复议.
 const zeroStops = "和及与或并的"
 
@@ -195,10 +198,11 @@ const zeroStops = "和及与或并的"
 // 行政诉讼败诉), or name the whole that the catalogue bounds it by
 // (行政复议案件|被纠错); else the phrase says something else (无需|行政许可).
 func (m *indicatorMatcher) matchZero(text string) (indicatorTerm, int, bool) {
-	phrase := text
-	for i, r := range text {
-		if !isHan(r) || strings.ContainsRune(zeroStops, r) || utf8.RuneCountInString(text[:i]) >= 16 {
-			phrase = text[:i]
+	skip := len(prefixOf(text, zeroQuantifiers...))
+	phrase := text[skip:]
+	for i, r := range phrase {
+		if !isHan(r) || strings.ContainsRune(zeroStops, r) || utf8.RuneCountInString(phrase[:i]) >= 16 {
+			phrase = phrase[:i]
 			break
 		}
 	}
@@ -218,7 +222,7 @@ func (m *indicatorMatcher) matchZero(text string) (indicatorTerm, int, bool) {
 			best = t
 		}
 	}
-	return best, len(phrase), best.code != ""
+	return best, skip + len(phrase), best.code != ""
 }
 
 // modifies says whether pre may stand before a term of indicator code in a
