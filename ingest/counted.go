@@ -17,13 +17,19 @@ var countedHeads = []string{
 	// Documents.
 	"判决书", "裁定书", "决定书", "通知书", "意见书", "建议书", "调解书", "告知书", "答复书", "协议书", "文书",
 	"律师函", "函件", "材料", "案卷", "卷宗", "文件", "报告", "方案", "简报", "通报", "公告", "稿件", "文章",
-	// Powers and entries of a list.
-	"职权", "权力", "职责", "权责事项", "事项清单", "清单", "目录", "事项",
-	// Topics, tasks and meetings.
-	"工作", "议题", "课题", "问题", "任务", "会议",
+	// Powers and entries of a list. Not 事项 alone: 信访事项 and 行政许可事项
+	// 350件 are the petitions and applications themselves.
+	"职权", "权力", "职责", "权责事项", "职权事项", "事项清单", "清单", "目录",
+	// Topics and meetings.
+	"议题", "课题", "问题", "会议",
 }
 
-var countedHeadSet = newLiteralSet(countedHeads...)
+// taskHeads name what is counted only right after the measure word
+// (7项重点工作): before the number, "开展双随机抽查工作12次" counts the
+// inspections the work consisted of.
+var taskHeads = []string{"工作", "任务"}
+
+var countedHeadSet = newLiteralSet(append(taskHeads, countedHeads...)...)
 
 // nounEnds may follow the counted noun after a measure word and end it: a
 // predicate or a preposition (6份行政处罚决定书被撤销, 3件卷宗经评查).

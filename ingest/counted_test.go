@@ -34,6 +34,11 @@ func TestCountedNounDecidesIndicator(t *testing.T) {
 		// Powers, list entries and topics are not cases.
 		{"梳理行政处罚职权事项286项。", "286项", ""},
 		{"局党组专题研究行政复议应诉等4项重点工作。", "4项", ""},
+		// Not every noun of such words is another thing.
+		{"全年受理群众来信来访事项45件。", "45件", "petitions_handled"},
+		{"窗口共办理行政许可事项350件。", "350件", "admin_approvals"},
+		{"开展双随机抽查工作12次。", "12次", "double_random_inspections"},
+		{"召开行政复议委员会会议3次。", "3次", ""},
 	}
 	for _, c := range cases {
 		if got := codeOf(t, c.text, c.quote); got != c.want {
