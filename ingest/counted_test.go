@@ -31,6 +31,8 @@ func TestCountedNounDecidesIndicator(t *testing.T) {
 		// A term that ends in the counted noun names it.
 		{"制定出台行政规范性文件4件。", "4件", "normative_docs_issued"},
 		{"全年研究重大行政决策事项3项。", "3项", "major_decisions"},
+		{"完成行政规范性文件合法性审查15件。", "15件", "normative_docs_reviewed"},
+		{"开展规范性文件清理2次,清理规范性文件35件。", "35件", "normative_docs_reviewed"},
 		// Powers, list entries and topics are not cases.
 		{"梳理行政处罚职权事项286项。", "286项", ""},
 		{"局党组专题研究行政复议应诉等4项重点工作。", "4项", ""},
