@@ -236,8 +236,9 @@ func firstRunes(s string, n int) string {
 var zeroVerbs = []string{"发生", "出现", "制定", "出台", "收到", "发现", "受理", "办理", "有"}
 
 // zeroFigures finds figures stated as zero: 零撤改, 零败诉, 未制定规范性文件,
-// 无行政复议案件. Only a catalogue indicator right after the negation counts,
-// so 零跑腿 or 无违规审批 state nothing.
+// 无行政复议案件, 无行政败诉. Only a phrase right after the negation that ends
+// in a catalogue term counts (see matchZero), so 零跑腿, 无违规审批 or
+// 未发生规范性文件被撤销 state no zero of an indicator.
 func (r *Report) zeroFigures(ln line, m *indicatorMatcher) []rawFigure {
 	var out []rawFigure
 	s := r.norm[:ln.end]
@@ -260,10 +261,12 @@ func (r *Report) zeroFigures(ln line, m *indicatorMatcher) []rawFigure {
 			i = j
 			continue
 		}
-		if t, ok := m.matchZero(s[j:]); ok {
+		if t, n, ok := m.matchZero(s[j:]); ok {
+			label := s[j : j+n]
+			label = label[len(prefixOf(label, zeroQuantifiers...)):]
 			out = append(out, rawFigure{
-				a: i, b: j + len(t.text), numA: i, unit: t.unit, number: "0",
-				indicator: t.code, label: t.text, conf: 0.65, zero: true,
+				a: i, b: j + n, numA: i, unit: t.unit, number: "0",
+				indicator: t.code, label: label, conf: 0.65, zero: true,
 			})
 		}
 		i = j

@@ -59,15 +59,35 @@ func indicatorMatcherFor(cat *fazhi.Catalog) *indicatorMatcher {
 // match returns the code of the indicator whose name or alias appears in
 // ctx and whose unit fits the figure's, preferring the longest term and,
 // among equals, the one nearest the number (the end of before), then the
-// first in the catalogue.
+// first in the catalogue. What the measure word counts can rule a term out:
+// a head noun of countedHeads admits only terms that end in it, a
+// percentage takes only the rate named last before it, and a count of
+// parties (户, 家) takes only a case count that its predicate names.
 func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
-	class := unitClass(unit)
 	var buf [32]termHit
 	hits := m.termsIn(ctx, buf[:0])
+	if len(hits) == 0 {
+		return ""
+	}
+	head, _ := countedHead(ctx)
+	rate := -1
+	if unit == "%" {
+		rate = rateNamed(ctx.before)
+	}
+	entity := entityUnits[unit]
 	best, bestScore, bestIndex := "", 0, len(m.terms)
 	for _, h := range hits {
 		t := m.terms[h.term]
-		if !unitsFit(t, class) {
+		switch {
+		case head != "" && !strings.HasSuffix(t.text, head):
+			continue
+		case h.at+len(t.text) < rate:
+			continue // another rate is named nearer the number
+		case entity:
+			if h.at < len(ctx.before) || !countsCases(t.unit) {
+				continue
+			}
+		case !unitFits(unit, t.unit):
 			continue
 		}
 		score := h.score(ctx, t.text, hits)
@@ -83,12 +103,11 @@ func (m *indicatorMatcher) match(ctx figureContext, unit string) string {
 // 执法证件申领|资格考试 is taking an exam, not holding a certificate. Else the
 // longest term in it, then the first in the catalogue.
 func (m *indicatorMatcher) matchPhrase(s, unit string) string {
-	class := unitClass(unit)
 	var buf [32]termHit
 	best, bestHead, bestRunes, bestIndex := "", false, 0, len(m.terms)
 	for _, h := range m.termsIn(figureContext{joined: s}, buf[:0]) {
 		t := m.terms[h.term]
-		if !unitsFit(t, class) {
+		if !unitFits(unit, t.unit) {
 			continue
 		}
 		head, runes := h.at+len(t.text) == len(s), utf8.RuneCountInString(t.text)
@@ -160,29 +179,67 @@ func (h termHit) score(ctx figureContext, text string, hits []termHit) int {
 	return 0
 }
 
-func unitsFit(t indicatorTerm, class string) bool {
-	switch {
-	case t.class == "rate" || class == "rate":
-		return t.class == class
-	case t.class == "money" || class == "money":
-		return t.class == class
-	case class == "":
-		return true // a list item whose unit was cut off
-	}
-	return t.class == class || t.unit == "人次" && class == "people"
-}
+// zeroTails may follow what a zero form negates without changing it:
+// 未发生行政诉讼案件, 无行政败诉情况.
+var zeroTails = []string{"案件", "情况", "情形", "事件", "现象"}
 
-// matchZero returns the indicator and term that text starts with, for zero
-// forms such as 零撤改 or 未制定规范性文件.
-func (m *indicatorMatcher) matchZero(text string) (indicatorTerm, bool) {
+// zeroQuantifiers may open the negated phrase: 未发生一起行政诉讼.
+var zeroQuantifiers = []string{"一起", "一件", "一例", "任何"}
+
+// zeroStops end the phrase a zero form negates: 未发生行政诉讼和行政复议.
+const zeroStops = "和及与或并的"
+
+// matchZero returns the indicator whose term ends the phrase that text
+// starts with, and the phrase's length in bytes without its tail, for zero
+// forms such as 零撤改, 未制定规范性文件 or 无行政败诉. Chinese phrases end in
+// their head, so the negated thing is the term at the end: in
+// 未发生规范性文件被撤销 it is the 撤销, not the documents. What comes before
+// that term must be a shortening of the same indicator's name (行政|败诉 of
+// 行政诉讼败诉), or name the whole that the catalogue bounds it by
+// (行政复议案件|被纠错); else the phrase says something else (无需|行政许可).
+func (m *indicatorMatcher) matchZero(text string) (indicatorTerm, int, bool) {
+	skip := len(prefixOf(text, zeroQuantifiers...))
+	phrase := text[skip:]
+	for i, r := range phrase {
+		if !isHan(r) || strings.ContainsRune(zeroStops, r) || utf8.RuneCountInString(phrase[:i]) >= 16 {
+			phrase = phrase[:i]
+			break
+		}
+	}
+	for {
+		tail := suffixOf(phrase, zeroTails...)
+		if tail == "" || tail == phrase {
+			break
+		}
+		phrase = phrase[:len(phrase)-len(tail)]
+	}
 	var best indicatorTerm
 	for _, t := range m.terms {
-		if t.class == "rate" || t.class == "money" {
+		if t.class == "rate" || t.class == "money" || len(t.text) <= len(best.text) || !strings.HasSuffix(phrase, t.text) {
 			continue
 		}
-		if strings.HasPrefix(text, t.text) && len(t.text) > len(best.text) {
+		if m.modifies(phrase[:len(phrase)-len(t.text)], t.code) {
 			best = t
 		}
 	}
-	return best, best.code != ""
+	return best, skip + len(phrase), best.code != ""
+}
+
+// modifies says whether pre may stand before a term of indicator code in a
+// zero form: nothing, the start of one of its names (行政 of 行政诉讼败诉), or
+// a name of the indicator that bounds it (行政复议案件 before 被纠错).
+func (m *indicatorMatcher) modifies(pre, code string) bool {
+	if pre == "" {
+		return true
+	}
+	whole := strings.TrimSuffix(pre, "案件")
+	for _, t := range m.terms {
+		switch {
+		case t.code == code && len(pre) < len(t.text) && strings.HasPrefix(t.text, pre):
+			return true
+		case (t.text == whole || t.text == pre) && m.isPart(code, t.code):
+			return true
+		}
+	}
+	return false
 }

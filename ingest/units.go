@@ -1,5 +1,7 @@
 package ingest
 
+import "fazhi"
+
 // countUnits are the measure words and units a figure may carry, longest
 // first so that 人次 wins over 人 and 个工作日 over 个. Date and numbering
 // words (年, 月, 日, 号, 届, 级) are deliberately absent: a number followed by
@@ -21,22 +23,55 @@ func unitAt(s string) string {
 	return countUnitSet.at(s)
 }
 
-// unitClass groups units that count the same kind of thing, so that a
-// figure in 人 can feed an indicator counted in 名.
+// unitClass tells counts of people, rates and money from other counts: the
+// extractor reads each kind differently (people by what they did, money with
+// its multiplier). Whether a figure may be filed under an indicator is
+// unitFits's question, not this one.
 func unitClass(u string) string {
 	switch u {
 	case "名", "人", "位", "人次":
 		return "people"
-	case "次", "场", "场次", "期", "轮", "堂":
-		return "events"
-	case "件", "项", "个", "份", "条", "宗", "起", "件次", "类":
-		return "items"
 	case "元", "万元", "亿元":
 		return "money"
 	case "%":
 		return "rate"
 	}
 	return u
+}
+
+// unitFits says whether a figure written in unit can be filed under an
+// indicator counted in want. It asks the warehouse (fazhi.ConvertUnit), which
+// confirms a figure only when its unit converts: 起 and 宗 are cases like 件,
+// but 项 (list items), 份 (copies of documents), 个, 条 and 类 are not, and
+// 次 (times) is not 场 (events). Proposing what review must refuse only
+// shows the reviewer a wrong code. A figure whose unit was cut off ("申请
+// 材料525") may be any count, but not a rate or an amount. One exception
+// is kept from before: people who took part (380名干部职工参与法治宣传活动)
+// are proposed for an attendance indicator (人次), each attending at least
+// once; the warehouse does not convert 人 to 人次, so review asks for the
+// value in 人次.
+func unitFits(unit, want string) bool {
+	if unit == "" {
+		c := unitClass(want)
+		return c != "rate" && c != "money"
+	}
+	if want == "人次" && unitClass(unit) == "people" {
+		return true
+	}
+	_, ok := fazhi.ConvertUnit(1, unit, want)
+	return ok
+}
+
+// entityUnits count parties (62户经营者, 64家企业), not cases or times. A
+// count of parties stands for a count of cases only when the case is what
+// happened to them, one each: "62户经营者因轻微违法免于处罚" is 62 lenient
+// decisions. See indicatorMatcher.match.
+var entityUnits = map[string]bool{"户": true, "家": true}
+
+// countsCases says whether an indicator counted in want counts cases (件).
+func countsCases(want string) bool {
+	_, ok := fazhi.ConvertUnit(1, "件", want)
+	return ok
 }
 
 // idioms hold a numeral and a measure word but state no quantity: reform
