@@ -11,8 +11,11 @@ var unitFactors = map[string]struct {
 	"人": {"people", 1}, "名": {"people", 1}, "位": {"people", 1},
 	"人次": {"attendance", 1}, "万人次": {"attendance", 1e4},
 	"场": {"events", 1}, "场次": {"events", 1},
-	// Cases: 件, and 起 and 宗 as reports write them (行政诉讼14起).
-	"件": {"cases", 1}, "宗": {"cases", 1}, "起": {"cases", 1},
+	// Cases: 件, and 起 and 宗 as reports write them (行政诉讼14起); and a
+	// case per party where reports count penalties or lenient cases by the
+	// parties (62户经营者…免于处罚, 对27家企业…行政处罚): the extractor
+	// proposes 户 and 家 only there, and a reviewer sees the unit written.
+	"件": {"cases", 1}, "宗": {"cases", 1}, "起": {"cases", 1}, "户": {"cases", 1}, "家": {"cases", 1},
 	"次": {"times", 1},
 	"项": {"items", 1},
 	"份": {"copies", 1},

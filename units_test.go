@@ -20,6 +20,7 @@ func TestConvertUnit(t *testing.T) {
 		{5, "件", "万元", 0, false},
 		{5, "人次", "人", 0, false},
 		{14, "起", "件", 14, true},
+		{62, "户", "件", 62, true},
 		{41, "份", "件", 0, false}, // copies of a judgment are not cases
 	}
 	for _, c := range cases {

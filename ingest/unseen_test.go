@@ -16,7 +16,7 @@ const unseenDir = "testdata/unseen"
 // TestUnseenReports measures the extractor on reports it was not written
 // against: how many answers it finds with the right value, and how many of
 // those carry the indicator an analyst would give. The floors sit a little
-// under what it does (2026-11-26: 123/125 found, 95/123 with the right
+// under what it does (2026-11-26: 124/125 found, 107/124 with the right
 // indicator; docs/extractor-unseen.md lists the misreadings): a rule fitted
 // to the corpus that reads other reports worse fails here.
 func TestUnseenReports(t *testing.T) {
@@ -54,7 +54,7 @@ func TestUnseenReports(t *testing.T) {
 	recall, accuracy := float64(hits)/float64(len(answers)), float64(coded)/float64(max(hits, 1))
 	t.Logf("unseen: %d/%d found (%.1f%%), %d/%d of them with the right indicator (%.1f%%)",
 		hits, len(answers), 100*recall, coded, hits, 100*accuracy)
-	if recall < 0.95 || accuracy < 0.74 {
-		t.Errorf("unseen reports read worse: %.1f%% found (floor 95%%), %.1f%% with the right indicator (floor 74%%)", 100*recall, 100*accuracy)
+	if recall < 0.96 || accuracy < 0.82 {
+		t.Errorf("unseen reports read worse: %.1f%% found (floor 96%%), %.1f%% with the right indicator (floor 82%%)", 100*recall, 100*accuracy)
 	}
 }
