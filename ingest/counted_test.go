@@ -18,7 +18,7 @@ func codeOf(t *testing.T, text, q string) string {
 // A catalogue word near a number files it under an indicator only when the
 // number counts what the indicator counts.
 func TestCountedNounDecidesIndicator(t *testing.T) {
-	cases := []struct{ text, quote, want string }{
+	checkCodes(t, []codeCase{
 		// Documents: the case word only modifies the noun or stands beside it.
 		{"全年共收到人民法院行政判决书18份,其中败诉2件。", "18份", ""},
 		{"全年共收到人民法院行政判决书18份,其中败诉2件。", "2件", "litigation_lost"},
@@ -41,19 +41,14 @@ func TestCountedNounDecidesIndicator(t *testing.T) {
 		{"窗口共办理行政许可事项350件。", "350件", "admin_approvals"},
 		{"开展双随机抽查工作12次。", "12次", "double_random_inspections"},
 		{"召开行政复议委员会会议3次。", "3次", ""},
-	}
-	for _, c := range cases {
-		if got := codeOf(t, c.text, c.quote); got != c.want {
-			t.Errorf("%q: %s → %q, want %q", c.text, c.quote, got, c.want)
-		}
-	}
+	})
 }
 
 // A figure is proposed only for an indicator whose unit the warehouse
 // converts it to (fazhi.ConvertUnit); parties (户, 家) count cases only as
 // the ones the case happened to.
 func TestUnitFamiliesDecideIndicator(t *testing.T) {
-	cases := []struct{ text, quote, want string }{
+	checkCodes(t, []codeCase{
 		{"受理行政复议申请14起。", "14起", "reconsideration_cases"},
 		{"本年度发生行政诉讼案件6宗。", "6宗", "litigation_cases"},
 		{"区级保留行政许可事项52项。", "52项", ""},
@@ -71,12 +66,7 @@ func TestUnitFamiliesDecideIndicator(t *testing.T) {
 		{"干部学法考试参考率、通过率和优秀率均为100%。", "100%", ""},
 		{"行政机关负责人出庭应诉率100%,败诉率为5.2%。", "100%", "head_appearance_rate"},
 		{"行政机关负责人出庭应诉率100%,败诉率为5.2%。", "5.2%", "litigation_loss_rate"},
-	}
-	for _, c := range cases {
-		if got := codeOf(t, c.text, c.quote); got != c.want {
-			t.Errorf("%q: %s → %q, want %q", c.text, c.quote, got, c.want)
-		}
-	}
+	})
 }
 
 // A zero form counts only when the negated phrase ends in the indicator's
@@ -106,6 +96,19 @@ func TestZeroFormsNegateTheHead(t *testing.T) {
 	} {
 		if figs := figuresOf(t, text); len(figs) != 0 {
 			t.Errorf("%q: %+v; want no figure", text, figs)
+		}
+	}
+}
+
+// codeCase is a sentence, the quote of one of its figures and the
+// indicator that figure should get ("" for none).
+type codeCase struct{ text, quote, want string }
+
+func checkCodes(t *testing.T, cases []codeCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := codeOf(t, c.text, c.quote); got != c.want {
+			t.Errorf("%q: %s → %q, want %q", c.text, c.quote, got, c.want)
 		}
 	}
 }
