@@ -7,22 +7,50 @@ import (
 	"testing"
 )
 
-// unseenDir holds report excerpts kept out of the extractor's development
-// (see its README and docs/extractor-unseen.md): answers.tsv as in the
-// corpus, and indicators.tsv, the catalogue code an analyst gives each
-// answer ("" for none).
-const unseenDir = "testdata/unseen"
+// heldOutSets are report excerpts kept out of the extractor's development
+// (see each folder's README and docs/extractor-unseen*.md): answers.tsv as in
+// the corpus, and indicators.tsv, the catalogue code an analyst gives each
+// answer ("" for none). Each has floors a little under what the extractor
+// did when it was measured, so that a rule fitted to the corpus that reads
+// other reports worse fails here.
+//
+// testdata/unseen has since been used to find the extractor's general
+// weaknesses (2026-11-26: 124/125 found, 107/124 with the expected
+// indicator); testdata/unseen2 was gathered after that, as a check that
+// the gains carry over (64/64 found, 47/64 with the expected indicator: they
+// did for values, much less for indicators, see docs/extractor-unseen2.md).
+var heldOutSets = []struct {
+	dir             string
+	minFound, minOK float64 // shares of answers found, and of those with the expected indicator
+}{
+	{"testdata/unseen", 0.96, 0.82},
+	{"testdata/unseen2", 0.95, 0.70},
+}
 
 // TestUnseenReports measures the extractor on reports it was not written
 // against: how many answers it finds with the right value, and how many of
-// those carry the indicator an analyst would give. The floors sit a little
-// under what it does (2026-11-26: 124/125 found, 107/124 with the right
-// indicator; docs/extractor-unseen.md lists the misreadings): a rule fitted
-// to the corpus that reads other reports worse fails here.
+// those carry the indicator an analyst would give.
 func TestUnseenReports(t *testing.T) {
-	answers := readAnswers(t, unseenDir)
+	for _, set := range heldOutSets {
+		t.Run(filepath.Base(set.dir), func(t *testing.T) {
+			hits, coded, total := measureHeldOut(t, set.dir)
+			found, ok := float64(hits)/float64(total), float64(coded)/float64(max(hits, 1))
+			t.Logf("%s: %d/%d found (%.1f%%), %d/%d of them with the right indicator (%.1f%%)",
+				set.dir, hits, total, 100*found, coded, hits, 100*ok)
+			if found < set.minFound || ok < set.minOK {
+				t.Errorf("%s reads worse: %.1f%% found (floor %.0f%%), %.1f%% with the right indicator (floor %.0f%%)",
+					set.dir, 100*found, 100*set.minFound, 100*ok, 100*set.minOK)
+			}
+		})
+	}
+}
+
+// measureHeldOut counts the answers of dir found with their value, and of
+// those the ones whose figure has the expected indicator; it logs each miss.
+func measureHeldOut(t *testing.T, dir string) (hits, coded, total int) {
+	answers := readAnswers(t, dir)
 	codes := map[string]string{} // file + phrase → code
-	data, err := os.ReadFile(filepath.Join(unseenDir, "indicators.tsv"))
+	data, err := os.ReadFile(filepath.Join(dir, "indicators.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,11 +60,10 @@ func TestUnseenReports(t *testing.T) {
 		}
 	}
 	figures := map[string][]Figure{}
-	hits, coded := 0, 0
 	for _, a := range answers {
 		figs, ok := figures[a.file]
 		if !ok {
-			figs = ExtractFigures(readReportIn(t, unseenDir, a.file), nil)
+			figs = ExtractFigures(readReportIn(t, dir, a.file), nil)
 			figures[a.file] = figs
 		}
 		if !found(a, figs) {
@@ -51,10 +78,5 @@ func TestUnseenReports(t *testing.T) {
 			t.Logf("indicator %s: %q (%s) read as %q, want %q", a.file, a.phrase, a.label, got, want)
 		}
 	}
-	recall, accuracy := float64(hits)/float64(len(answers)), float64(coded)/float64(max(hits, 1))
-	t.Logf("unseen: %d/%d found (%.1f%%), %d/%d of them with the right indicator (%.1f%%)",
-		hits, len(answers), 100*recall, coded, hits, 100*accuracy)
-	if recall < 0.96 || accuracy < 0.82 {
-		t.Errorf("unseen reports read worse: %.1f%% found (floor 96%%), %.1f%% with the right indicator (floor 82%%)", 100*recall, 100*accuracy)
-	}
+	return hits, coded, len(answers)
 }
