@@ -37,6 +37,19 @@ const (
 	StatusRejected  Status = "rejected"
 )
 
+// Label is the Chinese label shown for a status.
+func (s Status) Label() string {
+	switch s {
+	case StatusConfirmed:
+		return "已确认"
+	case StatusPending:
+		return "待审核"
+	case StatusRejected:
+		return "已驳回"
+	}
+	return string(s)
+}
+
 // Method says how a figure entered the warehouse.
 type Method string
 
@@ -47,7 +60,7 @@ const (
 	MethodSample    Method = "sample"    // generated demonstration data (示例数据)
 )
 
-// MethodLabel is the Chinese label shown for a method.
+// Label is the Chinese label shown for a method.
 func (m Method) Label() string {
 	switch m {
 	case MethodUpload:

@@ -153,7 +153,7 @@ func (e *rowEncoder) appendRow(b []byte, t *Table, row int, cells []any) []byte 
 		case fazhi.Method:
 			b = e.appendString(b, j, row, v.Label())
 		case fazhi.Status:
-			b = e.appendString(b, j, row, statusLabel(v))
+			b = e.appendString(b, j, row, v.Label())
 		}
 	}
 	return append(b, `</row>`...)

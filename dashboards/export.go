@@ -188,21 +188,9 @@ func plain(v any, f Format) (any, Format) {
 	case fazhi.Method:
 		return x.Label(), FormatText
 	case fazhi.Status:
-		return statusLabel(x), FormatText
+		return x.Label(), FormatText
 	}
 	return nil, f
-}
-
-func statusLabel(s fazhi.Status) string {
-	switch s {
-	case fazhi.StatusConfirmed:
-		return "已确认"
-	case fazhi.StatusPending:
-		return "待审核"
-	case fazhi.StatusRejected:
-		return "已驳回"
-	}
-	return string(s)
 }
 
 // provenanceColumns are the columns of a 数据来源 sheet: each figure that

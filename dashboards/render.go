@@ -65,17 +65,7 @@ var funcs = template.FuncMap{
 	"methodLabel": func(m fazhi.Method) string {
 		return m.Label()
 	},
-	"statusLabel": func(s fazhi.Status) string {
-		switch s {
-		case fazhi.StatusConfirmed:
-			return "已确认"
-		case fazhi.StatusPending:
-			return "待审核"
-		case fazhi.StatusRejected:
-			return "已驳回"
-		}
-		return string(s)
-	},
+	"statusLabel":  fazhi.Status.Label,
 	"pct":          func(f float64) float64 { return 100 * f },
 	"roleLabel":    func(r fazhi.Role) string { return r.Label() },
 	"actionLabel":  auditActionLabel,
