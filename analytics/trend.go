@@ -39,6 +39,16 @@ type TrendLine struct {
 	Points []TrendPoint
 }
 
+// At is the line's point of year, if it has one.
+func (l TrendLine) At(year int) (TrendPoint, bool) {
+	for _, pt := range l.Points {
+		if pt.Year == year {
+			return pt, true
+		}
+	}
+	return TrendPoint{}, false
+}
+
 // CAGR is the compound annual growth rate in per cent between the first
 // and the last reported year, over the number of calendar years between
 // them (gaps in between do not shorten it). Not valid with fewer than two

@@ -94,13 +94,7 @@ func OverviewExport(ctx context.Context, w *analytics.Warehouse, indicator strin
 			for y := years[0]; y <= year; y++ {
 				row := []any{y}
 				for _, l := range lines {
-					var v any
-					for _, pt := range l.Points {
-						if pt.Year == y {
-							v = pt.Value
-						}
-					}
-					row = append(row, v)
+					row = append(row, pointValue(l, y))
 				}
 				if err := s.Row(1, row...); err != nil {
 					return err

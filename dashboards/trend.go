@@ -126,12 +126,8 @@ func trendRow(ind fazhi.Indicator, l analytics.TrendLine) TrendRow {
 	if c := l.CAGR(); c.Valid {
 		r.CAGR = signedPct(c.Float64)
 	}
-	byYear := map[int]analytics.TrendPoint{}
-	for _, pt := range l.Points {
-		byYear[pt.Year] = pt
-	}
 	for y := first.Year; y <= last.Year; y++ {
-		pt, ok := byYear[y]
+		pt, ok := l.At(y)
 		ty := TrendYear{Year: y, Value: "缺报", Change: "—", ChangePc: "—", Missing: !ok}
 		if ok {
 			ty.Value = FormatValue(pt.Value, ind.Unit)
@@ -257,12 +253,8 @@ func TrendExport(ctx context.Context, w *analytics.Warehouse, q Query) (*Export,
 			if !s.Wants(0) {
 				break
 			}
-			byYear := map[int]analytics.TrendPoint{}
-			for _, pt := range l.Points {
-				byYear[pt.Year] = pt
-			}
 			for y := l.Points[0].Year; y <= l.Points[len(l.Points)-1].Year; y++ {
-				pt, ok := byYear[y]
+				pt, ok := l.At(y)
 				if !ok {
 					if err := s.Row(0, l.Org.Code, l.Org.FullName, y, nil, nil, nil, "缺报"); err != nil {
 						return err
@@ -283,13 +275,7 @@ func TrendExport(ctx context.Context, w *analytics.Warehouse, q Query) (*Export,
 			for _, y := range p.Years {
 				row := []any{y}
 				for _, l := range p.lines {
-					var v any
-					for _, pt := range l.Points {
-						if pt.Year == y {
-							v = pt.Value
-						}
-					}
-					row = append(row, v)
+					row = append(row, pointValue(l, y))
 				}
 				if err := s.Row(1, row...); err != nil {
 					return err
@@ -324,4 +310,13 @@ func TrendExport(ctx context.Context, w *analytics.Warehouse, q Query) (*Export,
 func roundTo(v float64, digits int) float64 {
 	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', digits, 64), 64)
 	return f
+}
+
+// pointValue is a line's value of year y for a sheet cell: nil, an empty
+// cell, when the year is missing.
+func pointValue(l analytics.TrendLine, y int) any {
+	if pt, ok := l.At(y); ok {
+		return pt.Value
+	}
+	return nil
 }
