@@ -42,7 +42,7 @@ func current(where string) string {
 //     is recomputed by the rule from every stored figure of the key.
 //
 // A key whose new figures are all pending or rejected keeps what counts.
-func refreshCurrent(ctx context.Context, tx *sql.Tx, confirmedKinds []int32) error {
+func refreshCurrent(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE refresh_plan AS
 		SELECT d_org.v AS org_code, k.year, d_ind.v AS indicator_code, d_org.rank AS org_rank, d_ind.rank AS ind_rank,
 			k.updated = 0 AND k.confirmed_new = 1 AND c.org_code IS NULL AS first,
@@ -56,7 +56,7 @@ func refreshCurrent(ctx context.Context, tx *sql.Tx, confirmedKinds []int32) err
 			FROM temp.stage_effects WHERE effect <> 'unchanged' GROUP BY org, year, ind) k
 		JOIN temp.d_org ON d_org.i = k.org JOIN temp.d_ind ON d_ind.i = k.ind
 		LEFT JOIN current_figures c ON c.org_code = d_org.v AND c.year = k.year AND c.indicator_code = d_ind.v
-		WHERE k.updated > 0 OR k.confirmed_new > 0`, confirmedKinds); err != nil {
+		WHERE k.updated > 0 OR k.confirmed_new > 0`, d.confirmedKinds()); err != nil {
 		return fmt.Errorf("refresh current figures: plan: %w", err)
 	}
 	defer tx.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.refresh_plan`)

@@ -37,7 +37,6 @@ const jumpFactor = 10
 // one, or with zero, raise no flag. It returns the count and the first
 // flags.
 func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch, d *dictionaries) (int, []Flag, error) {
-	confirmed := d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed })
 	// Compared as integers; only the flagged rows are decoded.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO review_flags
 		WITH stored AS (
@@ -57,7 +56,7 @@ func flagJumps(ctx context.Context, tx *sql.Tx, b fazhi.Batch, d *dictionaries) 
 		FROM compared j JOIN temp.stage_raw r ON r.seq = j.seq
 		JOIN temp.d_org ON d_org.i = r.org JOIN temp.d_ind ON d_ind.i = r.ind JOIN temp.d_src ON d_src.i = r.src
 		WHERE j.previous > 0 AND (j.value > ? * j.previous OR j.value < j.previous / ?)`,
-		confirmed, b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
+		d.confirmedKinds(), b.ID, b.CreatedAt, jumpFactor, jumpFactor); err != nil {
 		return 0, nil, fmt.Errorf("flag figures for review: %w", err)
 	}
 	var n int

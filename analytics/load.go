@@ -200,7 +200,7 @@ func merge(ctx context.Context, tx *sql.Tx, b *fazhi.Batch, l Load, d *dictionar
 		FROM temp.stage_observations WHERE effect = 'new' ORDER BY seq`, b.ID, b.CreatedAt); err != nil {
 		return nil, fmt.Errorf("write observations: %w", err)
 	}
-	if err := refreshCurrent(ctx, tx, d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed })); err != nil {
+	if err := refreshCurrent(ctx, tx, d); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches

@@ -85,6 +85,12 @@ func (d *dictionaries) kind(o fazhi.Observation) int32 {
 	return d.kinds.id(figureKind{o.Qualifier, o.Status, o.Method})
 }
 
+// confirmedKinds lists the numbers of the confirmed kinds: the figures that
+// may count.
+func (d *dictionaries) confirmedKinds() []int32 {
+	return d.kindsWhere(func(k figureKind) bool { return k.status == fazhi.StatusConfirmed })
+}
+
 // kindsWhere lists the numbers of the kinds for which keep is true.
 func (d *dictionaries) kindsWhere(keep func(figureKind) bool) []int32 {
 	out := []int32{}
