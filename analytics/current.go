@@ -48,12 +48,13 @@ func refreshCurrent(ctx context.Context, tx *sql.Tx, d *dictionaries) error {
 			k.updated = 0 AND k.confirmed_new = 1 AND c.org_code IS NULL AS first,
 			k.value, k.kind, k.src
 		FROM (SELECT org, year, ind, count(*) FILTER (WHERE effect = 'updated') AS updated,
-				count(*) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS confirmed_new,
+				count(*) FILTER (WHERE counts) AS confirmed_new,
 				-- the one new confirmed figure, when there is one
-				max(value) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS value,
-				max(kind) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS kind,
-				max(src) FILTER (WHERE effect = 'new' AND list_contains($1::INTEGER[], kind)) AS src
-			FROM temp.stage_effects WHERE effect <> 'unchanged' GROUP BY org, year, ind) k
+				max(value) FILTER (WHERE counts) AS value, max(kind) FILTER (WHERE counts) AS kind,
+				max(src) FILTER (WHERE counts) AS src
+			FROM (SELECT *, effect = 'new' AND list_contains($1::INTEGER[], kind) AS counts
+				FROM temp.stage_effects WHERE effect <> 'unchanged')
+			GROUP BY org, year, ind) k
 		JOIN temp.d_org ON d_org.i = k.org JOIN temp.d_ind ON d_ind.i = k.ind
 		LEFT JOIN current_figures c ON c.org_code = d_org.v AND c.year = k.year AND c.indicator_code = d_ind.v
 		WHERE k.updated > 0 OR k.confirmed_new > 0`, d.confirmedKinds()); err != nil {
