@@ -163,6 +163,10 @@ func firstVerb(clean string, verbs []int, from int) (int, string) {
 // (2019年度): those are dates, years and document numbers, and a label
 // without them reads the same every year. verbs are the byte offsets in
 // clean where predicate verbs start, outside quotes, where a verb belongs
+
+// asideClose closes the brackets of an aside, which leaves a phrase.
+var asideClose = map[rune]string{'(': ")", '[': "]", '〔': "〕", '【': "】"}
+
 // to a name.
 func cleanPhrase(s string) (clean string, verbs []int) {
 	var b strings.Builder
@@ -173,7 +177,7 @@ func cleanPhrase(s string) (clean string, verbs []int) {
 		case isClauseDelim(ch) || ch == '、':
 			return b.String(), verbs
 		case ch == '(' || ch == '[' || ch == '〔' || ch == '【':
-			closing := map[rune]string{'(': ")", '[': "]", '〔': "〕", '【': "】"}[ch]
+			closing := asideClose[ch]
 			j := strings.Index(s[i:], closing)
 			if j < 0 {
 				return b.String(), verbs
